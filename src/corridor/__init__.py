@@ -1,0 +1,3 @@
+"""Corridor: coordinates people through a restricted border crossing."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,922 @@
+"""Transitions of batches and their members, coordination events and the crossing log.
+
+Each function checks its guard, changes the rows and writes the audit event in one transaction,
+locking the rows it counts so that two coordinators acting at once cannot break a quota.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from corridor.accounts.models import Facility, Party
+from corridor.audit import services as audit
+from corridor.cases import services as case_services
+from corridor.cases.models import (
+    ACTIVE_COMPANION_STATUSES,
+    Case,
+    CaseStatus,
+    CompanionStatus,
+)
+from corridor.crossings.models import (
+    QUOTA_HOLDING_STATUSES,
+    Batch,
+    BatchKind,
+    BatchMember,
+    BatchStatus,
+    Clearance,
+    CoordinationEvent,
+    CoordinationEventKind,
+    Crossing,
+    CrossingDay,
+    MemberRole,
+    Movement,
+    MovementOutcome,
+    Outcome,
+)
+from corridor.exceptions import (
+    AlreadyOnActiveBatch,
+    CrossingDayClosed,
+    DomainError,
+    NotCleared,
+    QuotaExceeded,
+    TransitionNotAllowed,
+)
+from corridor.people.models import Person
+from corridor.returns import services as return_services
+from corridor.returns.models import ReturnRegistration
+
+# Members who hold (or used) a seat against the quota: not yet ended, or crossed.
+SEAT_HOLDING = models.Q(active=True) | models.Q(outcome=Outcome.CROSSED)
+
+_BATCH_MOVES: dict[str, frozenset[str]] = {
+    BatchStatus.SUBMITTED: frozenset({BatchStatus.DRAFT, BatchStatus.POSTPONED}),
+    BatchStatus.CONFIRMED: frozenset(
+        {
+            BatchStatus.SUBMITTED,
+            BatchStatus.PARTLY_CLEARED,
+            BatchStatus.CLEARED,
+            BatchStatus.POSTPONED,
+        }
+    ),
+    BatchStatus.CANCELLED: frozenset(
+        {
+            BatchStatus.SUBMITTED,
+            BatchStatus.PARTLY_CLEARED,
+            BatchStatus.CLEARED,
+            BatchStatus.CONFIRMED,
+            BatchStatus.SUSPENDED,
+            BatchStatus.RESUMED,
+            BatchStatus.POSTPONED,
+        }
+    ),
+    BatchStatus.SUSPENDED: frozenset({BatchStatus.CONFIRMED, BatchStatus.RESUMED}),
+    BatchStatus.RESUMED: frozenset({BatchStatus.SUSPENDED}),
+    BatchStatus.POSTPONED: frozenset(
+        {BatchStatus.CANCELLED, BatchStatus.SUSPENDED, BatchStatus.CONFIRMED, BatchStatus.RESUMED}
+    ),
+    BatchStatus.DEPARTED: frozenset({BatchStatus.CONFIRMED, BatchStatus.RESUMED}),
+    BatchStatus.CROSSED: frozenset({BatchStatus.DEPARTED}),
+    BatchStatus.CLOSED: frozenset(
+        {BatchStatus.DEPARTED, BatchStatus.CROSSED, BatchStatus.CANCELLED}
+    ),
+}
+# Batches whose list may still change.
+EDITABLE_STATUSES = frozenset({BatchStatus.DRAFT, BatchStatus.SUBMITTED, BatchStatus.POSTPONED})
+# Batches on which clearance answers may be recorded.
+CLEARING_STATUSES = frozenset(
+    {
+        BatchStatus.SUBMITTED,
+        BatchStatus.PARTLY_CLEARED,
+        BatchStatus.CLEARED,
+        BatchStatus.POSTPONED,
+        BatchStatus.CONFIRMED,
+        BatchStatus.RESUMED,
+    }
+)
+# Batches whose members may be marked at the crossing.
+TRAVELLING_STATUSES = frozenset(
+    {BatchStatus.CONFIRMED, BatchStatus.RESUMED, BatchStatus.DEPARTED, BatchStatus.CROSSED}
+)
+
+
+def _now(at: datetime.datetime | None) -> datetime.datetime:
+    return at or timezone.now()
+
+
+def _lock_batch(batch: Batch) -> Batch:
+    return Batch.objects.select_for_update().get(pk=batch.pk)
+
+
+def _move_batch(
+    batch: Batch,
+    target: str,
+    *,
+    actor: Any,
+    at: datetime.datetime,
+    allowed_from: Iterable[str] | None = None,
+    data: dict[str, Any] | None = None,
+) -> Batch:
+    """Check the batch may move to `target` (it is already locked), move it and audit the move."""
+    allowed = frozenset(allowed_from) if allowed_from is not None else _BATCH_MOVES[target]
+    if batch.status not in allowed:
+        raise TransitionNotAllowed(
+            _("Batch %(number)s") % {"number": batch.number}, batch.status, target, allowed
+        )
+    previous = batch.status
+    batch.status = target
+    batch.status_changed_at = at
+    batch.save(update_fields=["status", "status_changed_at"])
+    audit.record(
+        f"batch.{target}", batch, actor=actor, data={"from": previous, "to": target, **(data or {})}
+    )
+    return batch
+
+
+def _event(
+    batch: Batch,
+    kind: str,
+    party: Party,
+    *,
+    actor: Any,
+    at: datetime.datetime,
+    reason: str = "",
+    no_reason_given: bool = False,
+    relayed_by: Party | None = None,
+    relayed_to: Party | None = None,
+    previous_date: datetime.date | None = None,
+    new_date: datetime.date | None = None,
+) -> CoordinationEvent:
+    return CoordinationEvent.objects.create(
+        batch=batch,
+        kind=kind,
+        party=party,
+        relayed_by=relayed_by,
+        relayed_to=relayed_to,
+        reason=reason,
+        no_reason_given=no_reason_given,
+        previous_date=previous_date,
+        new_date=new_date,
+        at=at,
+        recorded_by=actor,
+    )
+
+
+def _require_reason(reason: str, no_reason_given: bool) -> None:
+    if no_reason_given and reason.strip():
+        raise DomainError(_("Give a reason or tick 'no reason given', not both."))
+    if not no_reason_given and not reason.strip():
+        raise DomainError(
+            _("A reason is required; if the party gave none, record 'no reason given'.")
+        )
+
+
+def crossing_day(crossing: Crossing, date: datetime.date, *, lock: bool = False) -> CrossingDay:
+    """The crossing day for `date`, or a clear error when the calendar has none."""
+    queryset = CrossingDay.objects.select_for_update() if lock else CrossingDay.objects.all()
+    try:
+        return queryset.get(crossing=crossing, date=date)
+    except CrossingDay.DoesNotExist:
+        raise CrossingDayClosed(
+            _("%(crossing)s has no crossing day on %(date)s in its calendar.")
+            % {"crossing": crossing.name_en, "date": date.isoformat()}
+        ) from None
+
+
+def seats_taken(
+    crossing: Crossing, date: datetime.date, direction: str, *, exclude_batch: Batch | None = None
+) -> int:
+    """People holding seats against the quota of a crossing day in one direction."""
+    members = BatchMember.objects.filter(
+        SEAT_HOLDING,
+        batch__crossing=crossing,
+        batch__planned_date=date,
+        batch__direction=direction,
+        batch__status__in=QUOTA_HOLDING_STATUSES,
+    )
+    if exclude_batch is not None:
+        members = members.exclude(batch=exclude_batch)
+    return members.count()
+
+
+def create_batch(
+    crossing: Crossing,
+    direction: str,
+    planned_date: datetime.date,
+    *,
+    actor: Any,
+    kind: str = BatchKind.EVACUATION,
+    assembly_point: Facility | None = None,
+    number: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Batch:
+    """Start a draft batch; its number follows the last one of the crossing and direction."""
+    now = _now(at)
+    allowed = crossing.directions
+    if direction not in allowed:
+        raise DomainError(
+            _("%(crossing)s does not allow the direction '%(direction)s'.")
+            % {"crossing": crossing.name_en, "direction": direction}
+        )
+    with transaction.atomic():
+        if number is None:
+            last = (
+                Batch.objects.select_for_update()
+                .filter(crossing=crossing, direction=direction, kind=kind)
+                .aggregate(models.Max("number"))["number__max"]
+            )
+            number = (last or 0) + 1
+        batch = Batch.objects.create(
+            number=number,
+            kind=kind,
+            crossing=crossing,
+            direction=direction,
+            planned_date=planned_date,
+            first_planned_date=planned_date,
+            assembly_point=assembly_point,
+            status=BatchStatus.DRAFT,
+            status_changed_at=now,
+            created_at=now,
+        )
+        audit.record(
+            "batch.created",
+            batch,
+            actor=actor,
+            data={"number": number, "date": planned_date, "direction": direction},
+        )
+        return batch
+
+
+def _add_member(
+    batch: Batch,
+    person: Person,
+    role: str,
+    *,
+    actor: Any,
+    case: Case | None = None,
+    companion: Any = None,
+    return_registration: ReturnRegistration | None = None,
+) -> BatchMember:
+    existing = (
+        BatchMember.objects.filter(person=person, active=True).select_related("batch").first()
+    )
+    if existing is not None:
+        raise AlreadyOnActiveBatch(
+            _("%(person)s is already on batch %(number)s (%(date)s).")
+            % {
+                "person": person.name_ar,
+                "number": existing.batch.number,
+                "date": existing.batch.planned_date.isoformat(),
+            }
+        )
+    seat = (batch.members.aggregate(models.Max("seat"))["seat__max"] or 0) + 1
+    try:
+        with transaction.atomic():
+            member = BatchMember.objects.create(
+                batch=batch,
+                person=person,
+                role=role,
+                case=case,
+                companion=companion,
+                return_registration=return_registration,
+                seat=seat,
+            )
+    except IntegrityError as exc:
+        # Another transaction put the same person on a batch between our check and insert.
+        raise AlreadyOnActiveBatch(
+            _("%(person)s is already on an active batch.") % {"person": person.name_ar}
+        ) from exc
+    audit.record(
+        "batch.member_added",
+        member,
+        actor=actor,
+        data={"batch": batch.pk, "person": person.pk, "role": role, "seat": seat},
+    )
+    return member
+
+
+def _require_editable(batch: Batch) -> None:
+    if batch.status not in EDITABLE_STATUSES:
+        raise TransitionNotAllowed(
+            _("The list of batch %(number)s") % {"number": batch.number},
+            batch.status,
+            "edited",
+            EDITABLE_STATUSES,
+        )
+
+
+def add_case_to_batch(
+    batch: Batch, case: Case, *, actor: Any, at: datetime.datetime | None = None
+) -> list[BatchMember]:
+    """Put a waiting case on a batch: the patient, then their active companions, in seat order."""
+    now = _now(at)
+    with transaction.atomic():
+        batch = _lock_batch(batch)
+        _require_editable(batch)
+        if batch.kind != BatchKind.EVACUATION:
+            raise DomainError(_("Only evacuation batches carry patients."))
+        case_services.mark_listed(case, actor=actor, at=now)
+        members = [_add_member(batch, case.patient, MemberRole.PATIENT, actor=actor, case=case)]
+        for companion in case.companions.filter(
+            status__in=ACTIVE_COMPANION_STATUSES
+        ).select_related("person"):
+            members.append(
+                _add_member(
+                    batch,
+                    companion.person,
+                    MemberRole.COMPANION,
+                    actor=actor,
+                    case=case,
+                    companion=companion,
+                )
+            )
+        return members
+
+
+def add_returnee_to_batch(
+    batch: Batch,
+    registration: ReturnRegistration,
+    *,
+    actor: Any,
+    at: datetime.datetime | None = None,
+) -> BatchMember:
+    """Put an eligible returnee on a return batch."""
+    with transaction.atomic():
+        batch = _lock_batch(batch)
+        _require_editable(batch)
+        if batch.kind != BatchKind.RETURN:
+            raise DomainError(_("Only return batches carry returnees."))
+        return_services.mark_listed(registration, actor=actor, at=at)
+        return _add_member(
+            batch,
+            registration.person,
+            MemberRole.RETURNEE,
+            actor=actor,
+            return_registration=registration,
+        )
+
+
+def submit_batch(
+    batch: Batch,
+    *,
+    party: Party,
+    actor: Any,
+    at: datetime.datetime | None = None,
+) -> Batch:
+    """Send the batch's name list to the authorities, at least the lead time ahead."""
+    now = _now(at)
+    lead = datetime.timedelta(hours=settings.CORRIDOR_LIST_LEAD_HOURS)
+    with transaction.atomic():
+        batch = _lock_batch(batch)
+        if batch.status == BatchStatus.SUBMITTED:
+            return batch
+        departure = datetime.datetime.combine(
+            batch.planned_date, batch.crossing.opens_at, tzinfo=timezone.get_current_timezone()
+        )
+        if departure - now < lead:
+            raise DomainError(
+                _(
+                    "The list for batch %(number)s must be submitted at least %(hours)s hours "
+                    "before the crossing opens on %(date)s."
+                )
+                % {
+                    "number": batch.number,
+                    "hours": settings.CORRIDOR_LIST_LEAD_HOURS,
+                    "date": batch.planned_date.isoformat(),
+                }
+            )
+        if not batch.members.filter(active=True).exists():
+            raise DomainError(_("Batch %(number)s has nobody on it.") % {"number": batch.number})
+        _move_batch(batch, BatchStatus.SUBMITTED, actor=actor, at=now)
+        _event(batch, CoordinationEventKind.SUBMITTED, party, actor=actor, at=now)
+        return batch
+
+
+def _refresh_clearance_status(batch: Batch, *, actor: Any, at: datetime.datetime) -> None:
+    """After an answer, move a submitted batch to partly or fully cleared."""
+    if batch.status not in {
+        BatchStatus.SUBMITTED,
+        BatchStatus.PARTLY_CLEARED,
+        BatchStatus.CLEARED,
+    }:
+        return
+    active = batch.members.filter(active=True)
+    cleared = active.filter(clearance=Clearance.CLEARED, needs_reconfirmation=False).count()
+    total = active.count()
+    if total and cleared == total:
+        target = BatchStatus.CLEARED
+    elif cleared:
+        target = BatchStatus.PARTLY_CLEARED
+    else:
+        return
+    if batch.status != target:
+        _move_batch(
+            batch,
+            target,
+            actor=actor,
+            at=at,
+            allowed_from={BatchStatus.SUBMITTED, BatchStatus.PARTLY_CLEARED, BatchStatus.CLEARED},
+        )
+
+
+def record_clearance(
+    member: BatchMember,
+    result: str,
+    *,
+    party: Party,
+    actor: Any,
+    at: datetime.datetime | None = None,
+) -> BatchMember:
+    """Record one party's answer for one person: cleared, refused or no answer.
+
+    A refusal ends the person's place on the batch; a refused patient takes their companions
+    off with them and goes back to the waiting list.
+    """
+    if result not in {Clearance.CLEARED, Clearance.REFUSED, Clearance.NO_ANSWER}:
+        raise DomainError(
+            _("Unknown clearance answer %(value)r: use cleared, refused or no_answer.")
+            % {"value": result}
+        )
+    now = _now(at)
+    with transaction.atomic():
+        batch = _lock_batch(member.batch)
+        member = BatchMember.objects.select_for_update().get(pk=member.pk)
+        if batch.status not in CLEARING_STATUSES:
+            raise TransitionNotAllowed(
+                _("Clearance on batch %(number)s") % {"number": batch.number},
+                batch.status,
+                result,
+                CLEARING_STATUSES,
+            )
+        if not member.active:
+            raise DomainError(
+                _("%(person)s is no longer on this batch (%(outcome)s).")
+                % {"person": member.person.name_ar, "outcome": member.get_outcome_display()}
+            )
+        previous = member.clearance
+        member.clearance = result
+        member.clearance_party = party
+        member.clearance_at = now
+        member.needs_reconfirmation = False
+        member.save(
+            update_fields=["clearance", "clearance_party", "clearance_at", "needs_reconfirmation"]
+        )
+        audit.record(
+            "member.clearance",
+            member,
+            actor=actor,
+            data={"from": previous, "to": result, "party": party.code, "batch": batch.pk},
+        )
+        if result == Clearance.REFUSED:
+            _on_refusal(member, actor=actor, at=now)
+        elif result == Clearance.CLEARED:
+            if member.role == MemberRole.PATIENT and member.case is not None:
+                case_services.mark_cleared(member.case, actor=actor, at=now)
+            elif member.role == MemberRole.COMPANION and member.companion is not None:
+                if member.companion.status == CompanionStatus.PROPOSED:
+                    case_services.confirm_companion(member.companion, actor=actor, at=now)
+            elif member.role == MemberRole.RETURNEE and member.return_registration is not None:
+                return_services.mark_cleared(member.return_registration, actor=actor, at=now)
+        _refresh_clearance_status(batch, actor=actor, at=now)
+        member.refresh_from_db()
+        return member
+
+
+def _on_refusal(member: BatchMember, *, actor: Any, at: datetime.datetime) -> None:
+    end_membership(member, Outcome.REFUSED, actor=actor, at=at)
+    if member.role == MemberRole.PATIENT and member.case is not None:
+        for companion_member in member.batch.members.filter(
+            case=member.case, role=MemberRole.COMPANION, active=True
+        ):
+            end_membership(companion_member, Outcome.WITHDRAWN, actor=actor, at=at)
+        case_services.requeue_case(member.case, actor=actor, reason=_("refused clearance"), at=at)
+    elif member.role == MemberRole.COMPANION and member.companion is not None:
+        case_services.refuse_companion(member.companion, actor=actor, at=at)
+    elif member.role == MemberRole.RETURNEE and member.return_registration is not None:
+        return_services.mark_refused(member.return_registration, actor=actor, at=at)
+
+
+def end_membership(
+    member: BatchMember, outcome: str, *, actor: Any, at: datetime.datetime | None = None
+) -> BatchMember:
+    """End a person's place on a batch with an outcome; the row stays, as history."""
+    if outcome in {Outcome.NONE, Outcome.CROSSED}:
+        raise DomainError(_("Use mark_member_crossed to record a crossing."))
+    with transaction.atomic():
+        locked = BatchMember.objects.select_for_update().get(pk=member.pk)
+        if not locked.active:
+            return locked
+        locked.active = False
+        locked.outcome = outcome
+        locked.outcome_at = _now(at)
+        locked.save(update_fields=["active", "outcome", "outcome_at"])
+        audit.record(
+            "member.ended", locked, actor=actor, data={"outcome": outcome, "batch": locked.batch_id}
+        )
+        member.refresh_from_db()
+        return member
+
+
+def confirm_batch(
+    batch: Batch,
+    *,
+    party: Party,
+    actor: Any,
+    relayed_by: Party | None = None,
+    at: datetime.datetime | None = None,
+) -> Batch:
+    """Record that coordination is confirmed, never letting the day's quota be exceeded.
+
+    The crossing day's row is locked first, so two confirmations for the same day are counted
+    one after the other, whichever process makes them.
+    """
+    now = _now(at)
+    with transaction.atomic():
+        locked = _lock_batch(batch)
+        day = crossing_day(locked.crossing, locked.planned_date, lock=True)
+        locked = _lock_batch(batch)
+        if locked.status == BatchStatus.CONFIRMED:
+            return locked
+        if not day.is_open:
+            raise CrossingDayClosed(
+                _("%(crossing)s is closed on %(date)s.")
+                % {"crossing": locked.crossing.name_en, "date": day.date.isoformat()}
+            )
+        if locked.members.filter(active=True, needs_reconfirmation=True).exists():
+            raise NotCleared(
+                _("Batch %(number)s has clearances still to be re-confirmed for its new date.")
+                % {"number": locked.number}
+            )
+        mine = locked.members.filter(SEAT_HOLDING).count()
+        if mine == 0:
+            raise DomainError(_("Batch %(number)s has nobody on it.") % {"number": locked.number})
+        taken = seats_taken(locked.crossing, locked.planned_date, locked.direction)
+        quota = day.quota(locked.direction)
+        if taken + mine > quota:
+            raise QuotaExceeded(
+                _(
+                    "Confirming batch %(number)s would put %(total)s people through "
+                    "%(crossing)s on %(date)s, over the quota of %(quota)s (%(taken)s already "
+                    "confirmed)."
+                )
+                % {
+                    "number": locked.number,
+                    "total": taken + mine,
+                    "crossing": locked.crossing.name_en,
+                    "date": locked.planned_date.isoformat(),
+                    "quota": quota,
+                    "taken": taken,
+                }
+            )
+        _move_batch(locked, BatchStatus.CONFIRMED, actor=actor, at=now, data={"seats": mine})
+        _event(
+            locked,
+            CoordinationEventKind.CONFIRMED,
+            party,
+            actor=actor,
+            at=now,
+            relayed_by=relayed_by,
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def _coordination_stop(
+    batch: Batch,
+    target: str,
+    kind: str,
+    *,
+    party: Party,
+    actor: Any,
+    reason: str,
+    no_reason_given: bool,
+    relayed_by: Party | None,
+    relayed_to: Party | None,
+    at: datetime.datetime | None,
+) -> Batch:
+    _require_reason(reason, no_reason_given)
+    now = _now(at)
+    with transaction.atomic():
+        locked = _lock_batch(batch)
+        _move_batch(
+            locked,
+            target,
+            actor=actor,
+            at=now,
+            data={"party": party.code, "reason": reason, "no_reason_given": no_reason_given},
+        )
+        _event(
+            locked,
+            kind,
+            party,
+            actor=actor,
+            at=now,
+            reason=reason,
+            no_reason_given=no_reason_given,
+            relayed_by=relayed_by,
+            relayed_to=relayed_to,
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def cancel_batch(
+    batch: Batch,
+    *,
+    party: Party,
+    actor: Any,
+    reason: str = "",
+    no_reason_given: bool = False,
+    relayed_by: Party | None = None,
+    relayed_to: Party | None = None,
+    at: datetime.datetime | None = None,
+) -> Batch:
+    """A party cancelled coordination for the batch (a reason, or explicitly none given)."""
+    return _coordination_stop(
+        batch,
+        BatchStatus.CANCELLED,
+        CoordinationEventKind.CANCELLED,
+        party=party,
+        actor=actor,
+        reason=reason,
+        no_reason_given=no_reason_given,
+        relayed_by=relayed_by,
+        relayed_to=relayed_to,
+        at=at,
+    )
+
+
+def suspend_batch(
+    batch: Batch,
+    *,
+    party: Party,
+    actor: Any,
+    reason: str = "",
+    no_reason_given: bool = False,
+    relayed_by: Party | None = None,
+    relayed_to: Party | None = None,
+    at: datetime.datetime | None = None,
+) -> Batch:
+    """A party suspended coordination for the batch; it may resume the same day."""
+    return _coordination_stop(
+        batch,
+        BatchStatus.SUSPENDED,
+        CoordinationEventKind.SUSPENDED,
+        party=party,
+        actor=actor,
+        reason=reason,
+        no_reason_given=no_reason_given,
+        relayed_by=relayed_by,
+        relayed_to=relayed_to,
+        at=at,
+    )
+
+
+def resume_batch(
+    batch: Batch,
+    *,
+    party: Party,
+    actor: Any,
+    relayed_by: Party | None = None,
+    at: datetime.datetime | None = None,
+) -> Batch:
+    """Coordination resumed after a suspension."""
+    now = _now(at)
+    with transaction.atomic():
+        locked = _lock_batch(batch)
+        _move_batch(locked, BatchStatus.RESUMED, actor=actor, at=now, data={"party": party.code})
+        _event(
+            locked, CoordinationEventKind.RESUMED, party, actor=actor, at=now, relayed_by=relayed_by
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def postpone_batch(
+    batch: Batch,
+    new_date: datetime.date,
+    *,
+    party: Party,
+    actor: Any,
+    reason: str = "",
+    no_reason_given: bool = False,
+    at: datetime.datetime | None = None,
+) -> Batch:
+    """Move a cancelled or suspended batch, with all its members, to a new date.
+
+    Every member's clearance is kept but marked for re-confirmation; the history keeps both
+    dates and the reason.
+    """
+    _require_reason(reason, no_reason_given)
+    now = _now(at)
+    with transaction.atomic():
+        locked = _lock_batch(batch)
+        if new_date <= locked.planned_date:
+            raise DomainError(
+                _("A batch can only be postponed to a later date than %(date)s.")
+                % {"date": locked.planned_date.isoformat()}
+            )
+        crossing_day(locked.crossing, new_date)
+        previous_date = locked.planned_date
+        _move_batch(
+            locked,
+            BatchStatus.POSTPONED,
+            actor=actor,
+            at=now,
+            data={"from_date": previous_date, "to_date": new_date, "reason": reason},
+        )
+        locked.planned_date = new_date
+        locked.save(update_fields=["planned_date"])
+        locked.members.filter(active=True).update(needs_reconfirmation=True)
+        _event(
+            locked,
+            CoordinationEventKind.POSTPONED,
+            party,
+            actor=actor,
+            at=now,
+            reason=reason,
+            no_reason_given=no_reason_given,
+            previous_date=previous_date,
+            new_date=new_date,
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def depart_batch(batch: Batch, *, actor: Any, at: datetime.datetime | None = None) -> Batch:
+    """The batch left its assembly point for the crossing."""
+    now = _now(at)
+    with transaction.atomic():
+        locked = _lock_batch(batch)
+        day = crossing_day(locked.crossing, locked.planned_date)
+        if not day.is_open:
+            raise CrossingDayClosed(
+                _("%(crossing)s is closed on %(date)s.")
+                % {"crossing": locked.crossing.name_en, "date": day.date.isoformat()}
+            )
+        _move_batch(locked, BatchStatus.DEPARTED, actor=actor, at=now)
+    batch.refresh_from_db()
+    return batch
+
+
+def check_in_member(
+    member: BatchMember, *, actor: Any, at: datetime.datetime | None = None
+) -> BatchMember:
+    """The person arrived at the assembly point."""
+    with transaction.atomic():
+        locked = BatchMember.objects.select_for_update().get(pk=member.pk)
+        if not locked.active:
+            raise DomainError(
+                _("%(person)s is no longer on this batch.") % {"person": locked.person}
+            )
+        if locked.checked_in_at is None:
+            locked.checked_in_at = _now(at)
+            locked.save(update_fields=["checked_in_at"])
+            audit.record("member.checked_in", locked, actor=actor)
+    member.refresh_from_db()
+    return member
+
+
+def _require_travelling(member: BatchMember, action: str) -> tuple[Batch, CrossingDay]:
+    batch = _lock_batch(member.batch)
+    if batch.status not in TRAVELLING_STATUSES:
+        raise TransitionNotAllowed(
+            _("Batch %(number)s") % {"number": batch.number},
+            batch.status,
+            action,
+            TRAVELLING_STATUSES,
+        )
+    day = crossing_day(batch.crossing, batch.planned_date)
+    if not day.is_open:
+        raise CrossingDayClosed(
+            _("%(crossing)s is closed on %(date)s.")
+            % {"crossing": batch.crossing.name_en, "date": day.date.isoformat()}
+        )
+    if not member.active:
+        raise DomainError(
+            _("%(person)s is no longer on this batch (%(outcome)s).")
+            % {"person": member.person.name_ar, "outcome": member.get_outcome_display()}
+        )
+    return batch, day
+
+
+def _write_movement(
+    member: BatchMember, batch: Batch, outcome: str, *, actor: Any, at: datetime.datetime, note: str
+) -> Movement:
+    movement = Movement.objects.create(
+        crossing=batch.crossing,
+        person=member.person,
+        direction=batch.direction,
+        at=at,
+        date=batch.planned_date,
+        batch=batch,
+        outcome=outcome,
+        recorded_by=actor,
+        note=note[:300],
+    )
+    audit.record(
+        f"movement.{outcome}",
+        movement,
+        actor=actor,
+        data={"person": member.person_id, "batch": batch.pk, "direction": batch.direction},
+    )
+    return movement
+
+
+def mark_member_crossed(
+    member: BatchMember, *, actor: Any, at: datetime.datetime | None = None
+) -> BatchMember:
+    """Record that a cleared person crossed on an open day; writes the crossing log."""
+    now = _now(at)
+    with transaction.atomic():
+        member = BatchMember.objects.select_for_update().get(pk=member.pk)
+        batch, _day = _require_travelling(member, "crossed")
+        if member.clearance != Clearance.CLEARED or member.needs_reconfirmation:
+            raise NotCleared(
+                _("%(person)s is not cleared (%(clearance)s) and cannot cross.")
+                % {"person": member.person.name_ar, "clearance": member.get_clearance_display()}
+            )
+        if member.role == MemberRole.COMPANION:
+            patient_crossed = batch.members.filter(
+                case=member.case, role=MemberRole.PATIENT, outcome=Outcome.CROSSED
+            ).exists()
+            if not patient_crossed:
+                raise DomainError(
+                    _("Companion %(person)s cannot cross before or without their patient.")
+                    % {"person": member.person.name_ar}
+                )
+        member.active = False
+        member.outcome = Outcome.CROSSED
+        member.outcome_at = now
+        member.save(update_fields=["active", "outcome", "outcome_at"])
+        _write_movement(member, batch, MovementOutcome.CROSSED, actor=actor, at=now, note="")
+        if member.role == MemberRole.PATIENT and member.case is not None:
+            case_services.mark_crossed(member.case, actor=actor, at=now)
+        elif member.role == MemberRole.RETURNEE and member.return_registration is not None:
+            return_services.mark_crossed(member.return_registration, actor=actor, at=now)
+        if batch.status in {BatchStatus.CONFIRMED, BatchStatus.RESUMED}:
+            _move_batch(batch, BatchStatus.DEPARTED, actor=actor, at=now)
+        if batch.status == BatchStatus.DEPARTED:
+            _move_batch(batch, BatchStatus.CROSSED, actor=actor, at=now)
+        return member
+
+
+def mark_member_turned_back(
+    member: BatchMember, *, actor: Any, reason: str = "", at: datetime.datetime | None = None
+) -> BatchMember:
+    """Record that a person was turned back at the crossing; writes the crossing log."""
+    now = _now(at)
+    with transaction.atomic():
+        member = BatchMember.objects.select_for_update().get(pk=member.pk)
+        batch, _day = _require_travelling(member, "turned_back")
+        end_membership(member, Outcome.TURNED_BACK, actor=actor, at=now)
+        _write_movement(
+            member, batch, MovementOutcome.TURNED_BACK, actor=actor, at=now, note=reason
+        )
+        if member.role == MemberRole.PATIENT and member.case is not None:
+            case_services.mark_turned_back(member.case, actor=actor, reason=reason, at=now)
+        elif member.role == MemberRole.RETURNEE and member.return_registration is not None:
+            return_services.mark_turned_back(member.return_registration, actor=actor, at=now)
+        member.refresh_from_db()
+        return member
+
+
+def mark_member_no_show(
+    member: BatchMember, *, actor: Any, at: datetime.datetime | None = None
+) -> BatchMember:
+    """The person did not come; a patient goes back to the waiting list."""
+    now = _now(at)
+    with transaction.atomic():
+        member = BatchMember.objects.select_for_update().get(pk=member.pk)
+        _require_travelling(member, "no_show")
+        end_membership(member, Outcome.NO_SHOW, actor=actor, at=now)
+        if member.role == MemberRole.PATIENT and member.case is not None:
+            if member.case.status in {CaseStatus.LISTED, CaseStatus.CLEARED}:
+                case_services.requeue_case(
+                    member.case, actor=actor, reason=_("did not come"), at=now
+                )
+        member.refresh_from_db()
+        return member
+
+
+def close_batch(batch: Batch, *, actor: Any, at: datetime.datetime | None = None) -> Batch:
+    """Close a batch once every person on it has an outcome."""
+    now = _now(at)
+    with transaction.atomic():
+        locked = _lock_batch(batch)
+        open_members = list(locked.members.filter(active=True).select_related("person"))
+        if open_members:
+            names = ", ".join(m.person.name_ar for m in open_members[:5])
+            raise DomainError(
+                _("Batch %(number)s still has %(count)s people without an outcome: %(names)s")
+                % {"number": locked.number, "count": len(open_members), "names": names}
+            )
+        _move_batch(locked, BatchStatus.CLOSED, actor=actor, at=now)
+    batch.refresh_from_db()
+    return batch
