@@ -9,7 +9,14 @@ from django.db.models import Count
 from django.utils import timezone
 
 from corridor.cases.models import Case, UrgencyTier
-from corridor.crossings.models import Batch, CrossingDay, Direction, Movement, MovementOutcome
+from corridor.crossings.models import (
+    Batch,
+    CoordinationEvent,
+    CrossingDay,
+    Direction,
+    Movement,
+    MovementOutcome,
+)
 from corridor.returns.models import ReturnRegistration, ReturnStatus
 
 
@@ -53,6 +60,22 @@ def _crossing_days(today: datetime.date) -> list[dict[str, Any]]:
     return result
 
 
+def _event_data(event: CoordinationEvent) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "kind_label": str(event.get_kind_display()),
+        "party": event.party.code,
+        "relayed_by": event.relayed_by.code if event.relayed_by else None,
+        "relayed_to": event.relayed_to.code if event.relayed_to else None,
+        "reason": event.reason,
+        "no_reason_given": event.no_reason_given,
+        "reason_text": str(event.reason_text),
+        "at": event.at.isoformat(),
+        "previous_date": event.previous_date.isoformat() if event.previous_date else None,
+        "new_date": event.new_date.isoformat() if event.new_date else None,
+    }
+
+
 def _batches() -> list[dict[str, Any]]:
     batches = (
         Batch.objects.select_related("crossing", "assembly_point")
@@ -61,11 +84,12 @@ def _batches() -> list[dict[str, Any]]:
     )
     result = []
     for batch in batches:
-        last = (
-            batch.coordination_events.select_related("party", "relayed_by", "relayed_to")
-            .order_by("-at", "-id")
-            .first()
-        )
+        events = [
+            _event_data(event)
+            for event in batch.coordination_events.select_related(
+                "party", "relayed_by", "relayed_to"
+            ).order_by("at", "id")
+        ]
         result.append(
             {
                 "crossing": batch.crossing.code,
@@ -79,20 +103,8 @@ def _batches() -> list[dict[str, Any]]:
                 "status": batch.status,
                 "status_label": str(batch.get_status_display()),
                 "members": batch.member_count,
-                "last_event": None
-                if last is None
-                else {
-                    "kind": last.kind,
-                    "kind_label": str(last.get_kind_display()),
-                    "party": last.party.code,
-                    "relayed_by": last.relayed_by.code if last.relayed_by else None,
-                    "relayed_to": last.relayed_to.code if last.relayed_to else None,
-                    "reason": last.reason,
-                    "no_reason_given": last.no_reason_given,
-                    "reason_text": str(last.reason_text),
-                    "at": last.at.isoformat(),
-                    "new_date": last.new_date.isoformat() if last.new_date else None,
-                },
+                "last_event": events[-1] if events else None,
+                "coordination_events": events,
             }
         )
     return result

@@ -1,0 +1,45 @@
+"""`corridor demo`: migrate, load the Rafah scenario, create demo users and serve."""
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
+
+from corridor.crossings.models import Crossing
+from corridor.scenarios import rafah_2026_02
+from corridor.scenarios.demo_users import create_demo_users
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up the demo: migrate, load the Rafah February 2026 scenario if the database has "
+        "none, create one user per role (printing their logins) and serve on 127.0.0.1:8000."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="set up, then stop")
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="where to serve")
+        parser.add_argument("--password", help="one password for every demo user")
+        parser.add_argument("--seed", type=int, default=20260204, help="scenario seed")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+        if Crossing.objects.exists():
+            self.stdout.write("the database already holds a scenario; keeping it")
+        else:
+            call_command(
+                "load_scenario", rafah_2026_02.NAME, seed=options["seed"], stdout=self.stdout
+            )
+        with translation.override("en"):
+            logins = create_demo_users(options["password"])
+        self.stdout.write("\nDemo logins (one per role):")
+        width = max(len(login.username) for login in logins)
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username.ljust(width)}  {login.password}  {login.role} ({login.party})"
+            )
+        if options["no_serve"]:
+            return
+        self.stdout.write(f"\nServing on http://{options['addrport']}/ (Ctrl-C to stop)")
+        call_command("runserver", options["addrport"], use_reloader=False)

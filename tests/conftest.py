@@ -1,0 +1,72 @@
+"""Shared fixtures: a fast password hasher, English messages and a small named cast.
+
+The cast is the same in every test: a WHO coordinator, a liaison of a receiving hospital (another
+party), the crossing authority that clears people and confirms coordination, and an outsider who
+holds no role.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from corridor.accounts.models import Party, PartyKind, Role, User
+from tests.factories import PartyFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> object:
+    # Domain errors are translated; tests read them in English whatever the default language.
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def who(db: None) -> Party:
+    return PartyFactory(
+        code="who",
+        name_en="World Health Organization",
+        name_ar="منظمة الصحة العالمية",
+        kind=PartyKind.COORDINATING_AGENCY,
+    )
+
+
+@pytest.fixture
+def receiving_hospital(db: None) -> Party:
+    return PartyFactory(
+        code="receiving-hospital",
+        name_en="Receiving Hospital",
+        name_ar="المستشفى المستقبل",
+        kind=PartyKind.RECEIVING_HOSPITAL,
+        country="AE",
+    )
+
+
+@pytest.fixture
+def crossing_authority(db: None) -> Party:
+    return PartyFactory(
+        code="crossing-authority",
+        name_en="Crossing Authority",
+        name_ar="سلطة المعبر",
+        kind=PartyKind.CROSSING_AUTHORITY,
+    )
+
+
+@pytest.fixture
+def coordinator(who: Party) -> User:
+    return UserFactory(username="coordinator", party=who, roles=[Role.COORDINATOR])
+
+
+@pytest.fixture
+def liaison(receiving_hospital: Party) -> User:
+    return UserFactory(username="liaison", party=receiving_hospital, roles=[Role.RECEIVING_LIAISON])
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    return UserFactory(username="outsider", party=None)

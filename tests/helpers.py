@@ -1,0 +1,46 @@
+"""Small helpers shared by the tests: local times and reading the audit log."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.utils import timezone
+
+from corridor.audit.models import AuditEvent
+
+# The day the batches of most tests are planned for (a Tuesday, Gaza is on UTC+2 in February).
+CROSSING_DATE = datetime.date(2026, 2, 10)
+
+
+def at_local(day: datetime.date, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    """An aware datetime on `day` at `hour:minute` in the project's time zone."""
+    return datetime.datetime.combine(
+        day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
+    )
+
+
+# Two days ahead of the crossing: comfortably inside the list lead time.
+PLANNING_TIME = at_local(CROSSING_DATE - datetime.timedelta(days=2), 10)
+# On the crossing day itself, after the crossing opens.
+CROSSING_TIME = at_local(CROSSING_DATE, 11)
+
+
+def audit_actions(obj: models.Model) -> list[str]:
+    """The actions recorded in the audit log about `obj`, oldest first."""
+    return list(
+        AuditEvent.objects.filter(
+            object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        ).values_list("action", flat=True)
+    )
+
+
+def last_audit(obj: models.Model) -> AuditEvent:
+    """The most recent audit event about `obj`."""
+    event = (
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .order_by("sequence")
+        .last()
+    )
+    assert event is not None, f"no audit event about {obj!r}"
+    return event
