@@ -7,20 +7,23 @@ holds no role.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.utils import translation
+from pytest_django import Settings
 
 from corridor.accounts.models import Party, PartyKind, Role, User
 from tests.factories import PartyFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hasher(settings: pytest.FixtureRequest) -> None:
+def _fast_password_hasher(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def _english_messages() -> object:
+def _english_messages() -> Iterator[None]:
     # Domain errors are translated; tests read them in English whatever the default language.
     with translation.override("en"):
         yield

@@ -1,0 +1,83 @@
+"""The landing page, sign-in, the health check and the admin, through the test client."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from corridor.accounts.models import Party, Role, User
+from corridor.accounts.services import grant_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator():
+    party = Party.objects.create(
+        code="who", name_ar="منظمة الصحة العالمية", name_en="WHO", kind="coordinating_agency"
+    )
+    user = User.objects.create_user("coord", password="pw-for-tests-1", party=party)
+    grant_role(user, Role.COORDINATOR)
+    return user
+
+
+def test_health_check_answers_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_home_sends_anonymous_visitors_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("web:login"))
+
+
+def test_signed_in_user_sees_their_party_and_role(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Signed in as coord (WHO)" in text
+    assert "Coordinator" in text
+    assert "Waiting cases by urgency" in text
+
+
+def test_wrong_password_shows_an_error_and_does_not_sign_in(client, coordinator):
+    response = client.post(
+        reverse("web:login"),
+        {"username": "coord", "password": "wrong"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "did not match" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_out_ends_the_session(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("web:logout"))
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_every_admin_list_and_add_page_renders_for_an_administrator(client, rf):
+    user = User.objects.create_superuser("root", password="pw-for-tests-1")
+    client.force_login(user)
+    request = rf.get("/admin/")
+    request.user = user
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
+        if model_admin.has_add_permission(request):
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
+            assert client.get(url).status_code == 200, url
+
+
+def test_admin_shows_status_fields_read_only(client):
+    from corridor.cases.admin import CaseAdmin
+    from corridor.crossings.admin import BatchAdmin
+    from corridor.returns.admin import ReturnRegistrationAdmin
+
+    for admin_class in (CaseAdmin, BatchAdmin, ReturnRegistrationAdmin):
+        assert "status" in admin_class.readonly_fields
