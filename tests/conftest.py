@@ -14,7 +14,10 @@ from django.utils import translation
 from pytest_django import Settings
 
 from corridor.accounts.models import Party, PartyKind, Role, User
-from tests.factories import PartyFactory, UserFactory
+from corridor.crossings.models import Crossing, CrossingDay
+from tests.factories import CrossingDayFactory, CrossingFactory, PartyFactory, UserFactory
+from tests.helpers import CROSSING_DATE
+from tests.plans import Planner
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +76,29 @@ def liaison(receiving_hospital: Party) -> User:
 @pytest.fixture
 def outsider(db: None) -> User:
     return UserFactory(username="outsider", party=None)
+
+
+@pytest.fixture
+def crossing(db: None) -> Crossing:
+    return CrossingFactory(code="rafah", name_en="Rafah", name_ar="رفح")
+
+
+@pytest.fixture
+def crossing_day(crossing: Crossing) -> CrossingDay:
+    return CrossingDayFactory(crossing=crossing, date=CROSSING_DATE, quota_out=10, quota_in=10)
+
+
+@pytest.fixture
+def plan(
+    crossing: Crossing,
+    crossing_day: CrossingDay,
+    coordinator: User,
+    who: Party,
+    crossing_authority: Party,
+) -> Planner:
+    return Planner(
+        crossing=crossing,
+        coordinator=coordinator,
+        coordinating_party=who,
+        authority=crossing_authority,
+    )

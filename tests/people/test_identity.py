@@ -71,7 +71,6 @@ def test_an_impossible_phone_number_is_refused(raw: str) -> None:
         normalise_phone(raw)
 
 
-@pytest.mark.django_db
 def test_a_person_cannot_be_born_in_the_future() -> None:
     person = PersonFactory.build(date_of_birth=datetime.date.today() + datetime.timedelta(days=2))
 
@@ -81,7 +80,6 @@ def test_a_person_cannot_be_born_in_the_future() -> None:
     assert set(raised.value.message_dict) == {"date_of_birth"}
 
 
-@pytest.mark.django_db
 def test_a_persons_phone_is_normalised_when_cleaned() -> None:
     person = PersonFactory.build(phone="0599 123 456")
 
@@ -90,7 +88,6 @@ def test_a_persons_phone_is_normalised_when_cleaned() -> None:
     assert person.phone == "+970599123456"
 
 
-@pytest.mark.django_db
 def test_a_persons_impossible_phone_is_a_validation_error() -> None:
     person = PersonFactory.build(phone="12")
 
@@ -100,7 +97,6 @@ def test_a_persons_impossible_phone_is_a_validation_error() -> None:
     assert set(raised.value.message_dict) == {"phone"}
 
 
-@pytest.mark.django_db
 def test_a_persons_identity_warnings_come_from_the_id_number() -> None:
     assert PersonFactory.build(national_id=VALID_ID).identity_warnings() == []
     assert len(PersonFactory.build(national_id="123").identity_warnings()) == 1

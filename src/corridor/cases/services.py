@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -249,12 +249,17 @@ def decline_offer(
 
 
 def _end_memberships(case: Case, outcome: str, *, actor: Any, at: datetime.datetime) -> int:
-    """End the active batch memberships of a case's patient and companions."""
+    """End the active batch memberships of a case's patient and companions.
+
+    `outcome` is the patient's; companions are withdrawn with them (they did not die).
+    """
+    from corridor.crossings.models import MemberRole, Outcome
     from corridor.crossings.services import end_membership
 
     ended = 0
     for member in case.batch_memberships.filter(active=True).select_related("batch"):
-        end_membership(member, outcome, actor=actor, at=at)
+        member_outcome = outcome if member.role == MemberRole.PATIENT else Outcome.WITHDRAWN
+        end_membership(member, member_outcome, actor=actor, at=at)
         ended += 1
     return ended
 
@@ -271,7 +276,7 @@ def record_death(
             OPEN_STATUSES - {CaseStatus.CROSSED},
             actor=actor,
             at=now,
-            reason=_("died on %(date)s") % {"date": (on or now.date()).isoformat()},
+            reason=_("died on %(date)s") % {"date": (on or timezone.localdate(now)).isoformat()},
         )
         _end_memberships(case, "died", actor=actor, at=now)
         return case
@@ -308,7 +313,8 @@ def requeue_case(
     A case bumped off a batch keeps its seniority and counts the bump in its favour.
     """
     with transaction.atomic():
-        extra = {"bump_count": case.bump_count + 1} if bumped else None
+        # Counted from the locked row, not the caller's copy, so no bump is lost.
+        extra = {"bump_count": models.F("bump_count") + 1} if bumped else None
         return _move(
             case,
             CaseStatus.REQUEUED,
@@ -322,30 +328,34 @@ def requeue_case(
 
 def mark_listed(case: Case, *, actor: Any, at: datetime.datetime | None = None) -> Case:
     """The case's patient was put on a batch."""
-    return _move(case, CaseStatus.LISTED, WAITING_STATUSES, actor=actor, at=at)
+    with transaction.atomic():
+        return _move(case, CaseStatus.LISTED, WAITING_STATUSES, actor=actor, at=at)
 
 
 def mark_cleared(case: Case, *, actor: Any, at: datetime.datetime | None = None) -> Case:
-    return _move(case, CaseStatus.CLEARED, {CaseStatus.LISTED}, actor=actor, at=at)
+    with transaction.atomic():
+        return _move(case, CaseStatus.CLEARED, {CaseStatus.LISTED}, actor=actor, at=at)
 
 
 def mark_crossed(case: Case, *, actor: Any, at: datetime.datetime | None = None) -> Case:
-    return _move(
-        case, CaseStatus.CROSSED, {CaseStatus.LISTED, CaseStatus.CLEARED}, actor=actor, at=at
-    )
+    with transaction.atomic():
+        return _move(
+            case, CaseStatus.CROSSED, {CaseStatus.LISTED, CaseStatus.CLEARED}, actor=actor, at=at
+        )
 
 
 def mark_turned_back(
     case: Case, *, actor: Any, reason: str = "", at: datetime.datetime | None = None
 ) -> Case:
-    return _move(
-        case,
-        CaseStatus.TURNED_BACK,
-        {CaseStatus.LISTED, CaseStatus.CLEARED},
-        actor=actor,
-        reason=reason,
-        at=at,
-    )
+    with transaction.atomic():
+        return _move(
+            case,
+            CaseStatus.TURNED_BACK,
+            {CaseStatus.LISTED, CaseStatus.CLEARED},
+            actor=actor,
+            reason=reason,
+            at=at,
+        )
 
 
 def mark_admitted(case: Case, *, actor: Any, at: datetime.datetime | None = None) -> Case:
@@ -374,8 +384,16 @@ def add_companion(
             )
         if person.pk == locked.patient_id:
             raise DomainError(_("A patient cannot be their own companion."))
+        if replaces is not None and replaces.case_id != locked.pk:
+            raise DomainError(
+                _("The companion to replace is not a companion of case %(ref)s.")
+                % {"ref": locked.reference}
+            )
+        # A replacement takes the place of the one it replaces, if that one still holds a place.
         active = locked.companions.filter(status__in=ACTIVE_COMPANION_STATUSES)
-        if replaces is None and active.count() >= limit:
+        if replaces is not None:
+            active = active.exclude(pk=replaces.pk)
+        if active.count() >= limit:
             raise CompanionLimitReached(
                 _("Case %(ref)s already has %(limit)s companions, the most allowed.")
                 % {"ref": locked.reference, "limit": limit}

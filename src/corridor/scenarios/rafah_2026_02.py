@@ -403,7 +403,7 @@ def _evacuation_batch(
         assembly_point=data["facilities"]["al-amal-khan-younis"],
         at=_at(day - datetime.timedelta(days=3), 9),
     )
-    for case in Case.objects.filter(pk__in=case_ids).order_by("urgency__rank", "referral_date"):
+    for case in Case.objects.filter(pk__in=case_ids).order_by("urgency__rank", "referral_date", "pk"):
         crossing_services.add_case_to_batch(
             batch, case, actor=None, at=_at(day - datetime.timedelta(days=3), 10)
         )
@@ -506,6 +506,7 @@ def _pick_cases(case_ids: list[int], rng: random.Random, patients: int, people: 
     pool = list(
         Case.objects.filter(pk__in=case_ids, status__in=[CaseStatus.ACCEPTED, CaseStatus.OFFERED])
         .exclude(batch_memberships__isnull=False)
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
     rng.shuffle(pool)
@@ -579,8 +580,10 @@ def load(
         )
 
         progress("deaths while waiting")
-        for case in Case.objects.filter(pk__in=rng.sample(case_ids, 40)).exclude(
-            batch_memberships__isnull=False
+        for case in (
+            Case.objects.filter(pk__in=rng.sample(case_ids, 40))
+            .exclude(batch_memberships__isnull=False)
+            .order_by("pk")
         ):
             case_services.record_death(case, actor=None, at=_at(day3, 6))
 

@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from corridor.audit.services import verify_chain
+from corridor.commands import CorridorCommand
 
 
-class Command(BaseCommand):
+class Command(CorridorCommand):
     help = "Work with the audit log. `verify` checks every link of the hash chain."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -3,15 +3,16 @@
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import translation
 
+from corridor.commands import CorridorCommand
 from corridor.crossings.models import Crossing
 from corridor.scenarios import rafah_2026_02
 from corridor.scenarios.demo_users import create_demo_users
 
 
-class Command(BaseCommand):
+class Command(CorridorCommand):
     help = (
         "Set up the demo: migrate, load the Rafah February 2026 scenario if the database has "
         "none, create one user per role (printing their logins) and serve on 127.0.0.1:8000."

@@ -3,14 +3,15 @@
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from corridor.commands import CorridorCommand
 from corridor.scenarios import rafah_2026_02
 
 SCENARIOS = {rafah_2026_02.NAME: rafah_2026_02}
 
 
-class Command(BaseCommand):
+class Command(CorridorCommand):
     help = "Load a demo scenario (deterministic for a given seed) into an empty database."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -4,9 +4,10 @@ import datetime
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 
+from corridor.commands import CorridorCommand
 from corridor.scenarios.status import situation
 
 
@@ -42,7 +43,7 @@ def _describe(event: dict[str, Any]) -> str:
     return text
 
 
-class Command(BaseCommand):
+class Command(CorridorCommand):
     help = (
         "Show the situation: crossing days with quota and movements, batches and their last "
         "coordination event, waiting cases by urgency, return registrations by status."
