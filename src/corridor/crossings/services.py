@@ -226,11 +226,12 @@ def create_batch(
         )
     with transaction.atomic():
         if number is None:
-            last = (
-                Batch.objects.select_for_update()
-                .filter(crossing=crossing, direction=direction, kind=kind)
-                .aggregate(models.Max("number"))["number__max"]
-            )
+            # Django drops FOR UPDATE from an aggregate, so the crossing's row is the lock that
+            # serialises numbering.
+            Crossing.objects.select_for_update().get(pk=crossing.pk)
+            last = Batch.objects.filter(
+                crossing=crossing, direction=direction, kind=kind
+            ).aggregate(models.Max("number"))["number__max"]
             number = (last or 0) + 1
         batch = Batch.objects.create(
             number=number,
@@ -373,11 +374,12 @@ def submit_batch(
     now = _now(at)
     lead = datetime.timedelta(hours=settings.CORRIDOR_LIST_LEAD_HOURS)
     with transaction.atomic():
-        batch = _lock_batch(batch)
-        if batch.status == BatchStatus.SUBMITTED:
+        locked = _lock_batch(batch)
+        if locked.status == BatchStatus.SUBMITTED:
+            batch.refresh_from_db()
             return batch
         departure = datetime.datetime.combine(
-            batch.planned_date, batch.crossing.opens_at, tzinfo=timezone.get_current_timezone()
+            locked.planned_date, locked.crossing.opens_at, tzinfo=timezone.get_current_timezone()
         )
         if departure - now < lead:
             raise DomainError(
@@ -386,16 +388,17 @@ def submit_batch(
                     "before the crossing opens on %(date)s."
                 )
                 % {
-                    "number": batch.number,
+                    "number": locked.number,
                     "hours": settings.CORRIDOR_LIST_LEAD_HOURS,
-                    "date": batch.planned_date.isoformat(),
+                    "date": locked.planned_date.isoformat(),
                 }
             )
-        if not batch.members.filter(active=True).exists():
-            raise DomainError(_("Batch %(number)s has nobody on it.") % {"number": batch.number})
-        _move_batch(batch, BatchStatus.SUBMITTED, actor=actor, at=now)
-        _event(batch, CoordinationEventKind.SUBMITTED, party, actor=actor, at=now)
-        return batch
+        if not locked.members.filter(active=True).exists():
+            raise DomainError(_("Batch %(number)s has nobody on it.") % {"number": locked.number})
+        _move_batch(locked, BatchStatus.SUBMITTED, actor=actor, at=now)
+        _event(locked, CoordinationEventKind.SUBMITTED, party, actor=actor, at=now)
+    batch.refresh_from_db()
+    return batch
 
 
 def _refresh_clearance_status(batch: Batch, *, actor: Any, at: datetime.datetime) -> None:
@@ -488,13 +491,18 @@ def record_clearance(
         return member
 
 
+def _release_companions(patient: BatchMember, *, actor: Any, at: datetime.datetime) -> None:
+    """Companions travel only with their patient: when the patient's place ends, theirs does."""
+    for companion_member in patient.batch.members.filter(
+        case=patient.case, role=MemberRole.COMPANION, active=True
+    ):
+        end_membership(companion_member, Outcome.WITHDRAWN, actor=actor, at=at)
+
+
 def _on_refusal(member: BatchMember, *, actor: Any, at: datetime.datetime) -> None:
     end_membership(member, Outcome.REFUSED, actor=actor, at=at)
     if member.role == MemberRole.PATIENT and member.case is not None:
-        for companion_member in member.batch.members.filter(
-            case=member.case, role=MemberRole.COMPANION, active=True
-        ):
-            end_membership(companion_member, Outcome.WITHDRAWN, actor=actor, at=at)
+        _release_companions(member, actor=actor, at=at)
         case_services.requeue_case(member.case, actor=actor, reason=_("refused clearance"), at=at)
     elif member.role == MemberRole.COMPANION and member.companion is not None:
         case_services.refuse_companion(member.companion, actor=actor, at=at)
@@ -521,6 +529,32 @@ def end_membership(
         )
         member.refresh_from_db()
         return member
+
+
+def _require_seats(batch: Batch, day: CrossingDay) -> int:
+    """The seats `batch` needs on `day` (whose row is locked), if they fit within its quota."""
+    mine = batch.members.filter(SEAT_HOLDING).count()
+    if mine == 0:
+        raise DomainError(_("Batch %(number)s has nobody on it.") % {"number": batch.number})
+    taken = seats_taken(batch.crossing, batch.planned_date, batch.direction, exclude_batch=batch)
+    quota = day.quota(batch.direction)
+    if taken + mine > quota:
+        raise QuotaExceeded(
+            _(
+                "Confirming batch %(number)s would put %(total)s people through "
+                "%(crossing)s on %(date)s, over the quota of %(quota)s (%(taken)s already "
+                "confirmed)."
+            )
+            % {
+                "number": batch.number,
+                "total": taken + mine,
+                "crossing": batch.crossing.name_en,
+                "date": batch.planned_date.isoformat(),
+                "quota": quota,
+                "taken": taken,
+            }
+        )
+    return mine
 
 
 def confirm_batch(
@@ -553,27 +587,7 @@ def confirm_batch(
                 _("Batch %(number)s has clearances still to be re-confirmed for its new date.")
                 % {"number": locked.number}
             )
-        mine = locked.members.filter(SEAT_HOLDING).count()
-        if mine == 0:
-            raise DomainError(_("Batch %(number)s has nobody on it.") % {"number": locked.number})
-        taken = seats_taken(locked.crossing, locked.planned_date, locked.direction)
-        quota = day.quota(locked.direction)
-        if taken + mine > quota:
-            raise QuotaExceeded(
-                _(
-                    "Confirming batch %(number)s would put %(total)s people through "
-                    "%(crossing)s on %(date)s, over the quota of %(quota)s (%(taken)s already "
-                    "confirmed)."
-                )
-                % {
-                    "number": locked.number,
-                    "total": taken + mine,
-                    "crossing": locked.crossing.name_en,
-                    "date": locked.planned_date.isoformat(),
-                    "quota": quota,
-                    "taken": taken,
-                }
-            )
+        mine = _require_seats(locked, day)
         _move_batch(locked, BatchStatus.CONFIRMED, actor=actor, at=now, data={"seats": mine})
         _event(
             locked,
@@ -686,10 +700,15 @@ def resume_batch(
     relayed_by: Party | None = None,
     at: datetime.datetime | None = None,
 ) -> Batch:
-    """Coordination resumed after a suspension."""
+    """Coordination resumed after a suspension, if the batch's seats are still free.
+
+    A suspended batch holds no seats, so another batch may have taken them meanwhile.
+    """
     now = _now(at)
     with transaction.atomic():
         locked = _lock_batch(batch)
+        if locked.status == BatchStatus.SUSPENDED:
+            _require_seats(locked, crossing_day(locked.crossing, locked.planned_date, lock=True))
         _move_batch(locked, BatchStatus.RESUMED, actor=actor, at=now, data={"party": party.code})
         _event(
             locked, CoordinationEventKind.RESUMED, party, actor=actor, at=now, relayed_by=relayed_by
@@ -880,6 +899,7 @@ def mark_member_turned_back(
             member, batch, MovementOutcome.TURNED_BACK, actor=actor, at=now, note=reason
         )
         if member.role == MemberRole.PATIENT and member.case is not None:
+            _release_companions(member, actor=actor, at=now)
             case_services.mark_turned_back(member.case, actor=actor, reason=reason, at=now)
         elif member.role == MemberRole.RETURNEE and member.return_registration is not None:
             return_services.mark_turned_back(member.return_registration, actor=actor, at=now)
@@ -897,6 +917,7 @@ def mark_member_no_show(
         _require_travelling(member, "no_show")
         end_membership(member, Outcome.NO_SHOW, actor=actor, at=now)
         if member.role == MemberRole.PATIENT and member.case is not None:
+            _release_companions(member, actor=actor, at=now)
             if member.case.status in {CaseStatus.LISTED, CaseStatus.CLEARED}:
                 case_services.requeue_case(
                     member.case, actor=actor, reason=_("did not come"), at=now

@@ -403,7 +403,9 @@ def _evacuation_batch(
         assembly_point=data["facilities"]["al-amal-khan-younis"],
         at=_at(day - datetime.timedelta(days=3), 9),
     )
-    for case in Case.objects.filter(pk__in=case_ids).order_by("urgency__rank", "referral_date", "pk"):
+    for case in Case.objects.filter(pk__in=case_ids).order_by(
+        "urgency__rank", "referral_date", "pk"
+    ):
         crossing_services.add_case_to_batch(
             batch, case, actor=None, at=_at(day - datetime.timedelta(days=3), 10)
         )

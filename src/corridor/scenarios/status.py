@@ -17,6 +17,7 @@ from corridor.crossings.models import (
     Movement,
     MovementOutcome,
 )
+from corridor.i18n import local_name
 from corridor.returns.models import ReturnRegistration, ReturnStatus
 
 
@@ -43,6 +44,7 @@ def _crossing_days(today: datetime.date) -> list[dict[str, Any]]:
         result.append(
             {
                 "crossing": day.crossing.code,
+                "crossing_name": local_name(day.crossing),
                 "date": day.date.isoformat(),
                 "status": day.status,
                 "status_label": str(day.get_status_display()),
@@ -65,6 +67,8 @@ def _event_data(event: CoordinationEvent) -> dict[str, Any]:
         "kind": event.kind,
         "kind_label": str(event.get_kind_display()),
         "party": event.party.code,
+        "party_name": local_name(event.party),
+        "relayed_by_name": local_name(event.relayed_by),
         "relayed_by": event.relayed_by.code if event.relayed_by else None,
         "relayed_to": event.relayed_to.code if event.relayed_to else None,
         "reason": event.reason,
@@ -93,13 +97,15 @@ def _batches() -> list[dict[str, Any]]:
         result.append(
             {
                 "crossing": batch.crossing.code,
+                "crossing_name": local_name(batch.crossing),
                 "number": batch.number,
                 "kind": batch.kind,
                 "direction": batch.direction,
                 "direction_label": str(batch.get_direction_display()),
                 "planned_date": batch.planned_date.isoformat(),
                 "first_planned_date": batch.first_planned_date.isoformat(),
-                "assembly_point": batch.assembly_point.name_en if batch.assembly_point else None,
+                "assembly_point": batch.assembly_point.code if batch.assembly_point else None,
+                "assembly_point_name": local_name(batch.assembly_point),
                 "status": batch.status,
                 "status_label": str(batch.get_status_display()),
                 "members": batch.member_count,
@@ -117,7 +123,7 @@ def _waiting_by_urgency() -> list[dict[str, Any]]:
     return [
         {
             "urgency": tier.code,
-            "label": f"{tier.name_en} / {tier.name_ar}",
+            "label": local_name(tier),
             "count": counts.get(tier.pk, 0),
         }
         for tier in UrgencyTier.objects.order_by("rank")

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from corridor.accounts.models import Role, User
+from corridor.i18n import local_name
 from corridor.scenarios.status import situation
 
 
@@ -17,7 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     roles = sorted(str(label) for value, label in Role.choices if value in user.role_codes)
-    return render(request, "web/home.html", {"situation": situation(), "roles": roles})
+    context = {"situation": situation(), "roles": roles, "party_name": local_name(user.party)}
+    return render(request, "web/home.html", context)
 
 
 @require_GET
