@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.db import models
 from django.utils import timezone
 
@@ -18,6 +19,17 @@ def at_local(day: datetime.date, hour: int = 0, minute: int = 0) -> datetime.dat
     return datetime.datetime.combine(
         day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
     )
+
+
+def utc_moment_on_local_date(day: datetime.date) -> datetime.datetime:
+    """A UTC datetime whose local date is `day` while its UTC date is not."""
+    offset = at_local(day).utcoffset()
+    if not offset:
+        pytest.skip("needs a project time zone away from UTC")
+    local = at_local(day, 0, 30) if offset > datetime.timedelta(0) else at_local(day, 23, 30)
+    moment = local.astimezone(datetime.UTC)
+    assert moment.date() != day
+    return moment
 
 
 # Two days ahead of the crossing: comfortably inside the list lead time.

@@ -90,6 +90,7 @@ def test_waiting_list_and_returns_have_the_scenario_mix():
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_same_seed_gives_the_same_data():
     load_small(seed=11)
     first = list(Case.objects.order_by("pk").values_list("patient__national_id", "urgency__code"))

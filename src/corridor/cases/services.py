@@ -164,7 +164,11 @@ def set_urgency(
             "case.urgency_changed",
             locked,
             actor=actor,
-            data={"from": change.previous_id, "to": tier.code, "reason": reason},
+            data={
+                "from": change.previous.code if change.previous else None,
+                "to": tier.code,
+                "reason": reason,
+            },
         )
     case.refresh_from_db()
     return change

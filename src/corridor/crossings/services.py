@@ -190,7 +190,12 @@ def crossing_day(crossing: Crossing, date: datetime.date, *, lock: bool = False)
 
 
 def seats_taken(
-    crossing: Crossing, date: datetime.date, direction: str, *, exclude_batch: Batch | None = None
+    crossing: Crossing,
+    date: datetime.date,
+    direction: str,
+    *,
+    exclude_batch: Batch | None = None,
+    count_companions: bool = True,
 ) -> int:
     """People holding seats against the quota of a crossing day in one direction."""
     members = BatchMember.objects.filter(
@@ -202,6 +207,8 @@ def seats_taken(
     )
     if exclude_batch is not None:
         members = members.exclude(batch=exclude_batch)
+    if not count_companions:
+        members = members.exclude(role=MemberRole.COMPANION)
     return members.count()
 
 
@@ -533,10 +540,19 @@ def end_membership(
 
 def _require_seats(batch: Batch, day: CrossingDay) -> int:
     """The seats `batch` needs on `day` (whose row is locked), if they fit within its quota."""
-    mine = batch.members.filter(SEAT_HOLDING).count()
-    if mine == 0:
+    seat_holders = batch.members.filter(SEAT_HOLDING)
+    if not seat_holders.exists():
         raise DomainError(_("Batch %(number)s has nobody on it.") % {"number": batch.number})
-    taken = seats_taken(batch.crossing, batch.planned_date, batch.direction, exclude_batch=batch)
+    if not day.companions_count_in_quota:
+        seat_holders = seat_holders.exclude(role=MemberRole.COMPANION)
+    mine = seat_holders.count()
+    taken = seats_taken(
+        batch.crossing,
+        batch.planned_date,
+        batch.direction,
+        exclude_batch=batch,
+        count_companions=day.companions_count_in_quota,
+    )
     quota = day.quota(batch.direction)
     if taken + mine > quota:
         raise QuotaExceeded(
@@ -741,7 +757,12 @@ def postpone_batch(
                 _("A batch can only be postponed to a later date than %(date)s.")
                 % {"date": locked.planned_date.isoformat()}
             )
-        crossing_day(locked.crossing, new_date)
+        new_day = crossing_day(locked.crossing, new_date)
+        if not new_day.is_open:
+            raise CrossingDayClosed(
+                _("%(crossing)s is closed on %(date)s; choose another date.")
+                % {"crossing": locked.crossing.name_en, "date": new_date.isoformat()}
+            )
         previous_date = locked.planned_date
         _move_batch(
             locked,

@@ -62,7 +62,7 @@ def register_return(
         registration = ReturnRegistration.objects.create(
             person=person,
             registered_with=registered_with,
-            registered_on=registered_on or now.date(),
+            registered_on=registered_on or timezone.localdate(now),
             current_location=current_location,
             departure_date=departure_date,
             status=ReturnStatus.REGISTERED,

@@ -1,0 +1,141 @@
+"""Two coordinators acting at the same moment, each through their own database connection.
+
+Only PostgreSQL can show this: SQLite takes the write lock at BEGIN, so its writers never overlap.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from corridor.accounts.models import User
+from corridor.cases.models import Case
+from corridor.crossings import services
+from corridor.crossings.models import Batch, BatchMember, BatchStatus, CrossingDay, Direction
+from corridor.exceptions import AlreadyOnActiveBatch, QuotaExceeded
+from tests.factories import CompanionFactory, PersonFactory
+from tests.helpers import CROSSING_DATE, PLANNING_TIME
+from tests.plans import Planner
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            f"concurrency needs PostgreSQL's row locks; this run uses {connection.vendor} "
+            "(set CORRIDOR_DATABASE_URL to a PostgreSQL database)"
+        )
+
+
+def _race(*calls: Callable[[], Any]) -> list[Any]:
+    """Run `calls` at once, one thread and one connection each; return results or exceptions."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        try:
+            with translation.override("en"):
+                barrier.wait(timeout=10)
+                results[index] = call()
+        except Exception as exc:  # the test inspects what each call raised
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a racing call never finished"
+    return results
+
+
+def _confirm(plan: Planner, batch: Batch) -> Callable[[], Batch]:
+    return lambda: services.confirm_batch(
+        Batch.objects.get(pk=batch.pk), party=plan.authority, actor=plan.coordinator
+    )
+
+
+def test_two_confirmations_at_once_never_exceed_the_quota(
+    plan: Planner, crossing_day: CrossingDay
+) -> None:
+    crossing_day.quota_out = 3
+    crossing_day.save()
+    first = plan.cleared(plan.case(companions=1))
+    second = plan.cleared(plan.case(companions=1))
+
+    results = _race(_confirm(plan, first), _confirm(plan, second))
+
+    refused = [r for r in results if isinstance(r, QuotaExceeded)]
+    confirmed = [r for r in results if isinstance(r, Batch)]
+    assert (len(confirmed), len(refused)) == (1, 1), results
+    assert "over the quota of 3" in str(refused[0])
+    assert Batch.objects.filter(status=BatchStatus.CONFIRMED).count() == 1
+    assert services.seats_taken(plan.crossing, CROSSING_DATE, Direction.OUT) == 2
+
+
+def test_two_confirmations_at_once_that_fit_together_both_succeed(
+    plan: Planner, crossing_day: CrossingDay
+) -> None:
+    crossing_day.quota_out = 4
+    crossing_day.save()
+    first = plan.cleared(plan.case(companions=1))
+    second = plan.cleared(plan.case(companions=1))
+
+    results = _race(_confirm(plan, first), _confirm(plan, second))
+
+    assert all(isinstance(r, Batch) for r in results), results
+    assert services.seats_taken(plan.crossing, CROSSING_DATE, Direction.OUT) == 4
+
+
+def _add(plan: Planner, batch: Batch, case_pk: int) -> Callable[[], object]:
+    return lambda: services.add_case_to_batch(
+        Batch.objects.get(pk=batch.pk), Case.objects.get(pk=case_pk), actor=plan.coordinator
+    )
+
+
+def test_the_same_case_added_to_two_batches_at_once_lands_on_one(plan: Planner) -> None:
+    case = plan.case(companions=1)
+    first, second = plan.batch(), plan.batch()
+
+    results = _race(_add(plan, first, case.pk), _add(plan, second, case.pk))
+
+    assert sum(isinstance(r, AlreadyOnActiveBatch) for r in results) == 1, results
+    assert sum(isinstance(r, list) for r in results) == 1, results
+    assert BatchMember.objects.filter(person=case.patient, active=True).count() == 1
+    assert BatchMember.objects.filter(active=True).count() == 2
+
+
+def test_a_companion_shared_by_two_cases_listed_at_once_lands_on_one_batch(
+    plan: Planner,
+) -> None:
+    shared = PersonFactory()
+    one, other = plan.case(), plan.case()
+    CompanionFactory(case=one, person=shared)
+    CompanionFactory(case=other, person=shared)
+    first, second = plan.batch(), plan.batch()
+
+    results = _race(_add(plan, first, one.pk), _add(plan, second, other.pk))
+
+    assert sum(isinstance(r, AlreadyOnActiveBatch) for r in results) == 1, results
+    assert BatchMember.objects.filter(person=shared, active=True).count() == 1
+
+
+def test_batches_created_at_once_get_distinct_numbers(plan: Planner, coordinator: User) -> None:
+    def create() -> Batch:
+        return services.create_batch(
+            plan.crossing, Direction.OUT, CROSSING_DATE, actor=coordinator, at=PLANNING_TIME
+        )
+
+    results = _race(create, create, create)
+
+    assert all(isinstance(r, Batch) for r in results), results
+    assert sorted(r.number for r in results) == [1, 2, 3]
