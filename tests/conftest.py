@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 from pytest_django import Settings
 
@@ -23,6 +24,22 @@ from tests.plans import Planner
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_encryption_keys(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Each test gets a key file of its own, created at first use, never the developer's keys.
+    settings.CORRIDOR_ENCRYPTION_KEYS = []
+    keys = tmp_path_factory.mktemp("keys", numbered=True) / "encryption_keys"
+    settings.CORRIDOR_ENCRYPTION_KEY_FILE = keys
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Sign-in throttling counts attempts in the cache: one test must not lock out the next.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 
 import factory
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from factory.django import DjangoModelFactory
 
+from corridor.accounts.mfa import requires_mfa
 from corridor.accounts.models import Facility, FacilityKind, Party, PartyKind, User
 from corridor.accounts.services import grant_role
 from corridor.cases.models import (
@@ -18,12 +21,22 @@ from corridor.cases.models import (
     Relationship,
     UrgencyTier,
 )
-from corridor.crossings.models import Batch, BatchStatus, Crossing, CrossingDay, Direction
+from corridor.crossings.models import (
+    Batch,
+    BatchStatus,
+    Crossing,
+    CrossingDay,
+    Direction,
+    Incident,
+    IncidentKind,
+)
 from corridor.people.models import Governorate, Person, Sex
 from corridor.returns.models import EligibilityRule, ReturnRegistration, ReturnStatus
 from tests.helpers import CROSSING_DATE, at_local
 
 REGISTERED_AT = at_local(CROSSING_DATE - datetime.timedelta(days=30), 9)
+# The authenticator app secret of every test user whose role requires two-factor authentication.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class PartyFactory(DjangoModelFactory):
@@ -66,6 +79,18 @@ class UserFactory(DjangoModelFactory):
         if create and extracted:
             for role in extracted:
                 grant_role(self, role)
+
+    @factory.post_generation
+    def totp(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Whoever must use two-factor authentication has set it up; `totp=False` has not yet."""
+        if create and extracted is not False and requires_mfa(self):
+            give_totp(self)
+
+
+def give_totp(user: User) -> None:
+    """An authenticator app and recovery codes for `user`, set up off the record like a fixture."""
+    TOTP.activate(user, TOTP_SECRET)
+    RecoveryCodes.activate(user)
 
 
 class GovernorateFactory(DjangoModelFactory):
@@ -196,3 +221,22 @@ class ReturnRegistrationFactory(DjangoModelFactory):
     departure_date = datetime.date(2024, 3, 1)
     status = ReturnStatus.REGISTERED
     status_changed_at = REGISTERED_AT
+
+
+class IncidentFactory(DjangoModelFactory):
+    """A protection incident at a crossing; pass `people=[...]` for those involved."""
+
+    class Meta:
+        model = Incident
+        skip_postgeneration_save = True
+
+    crossing = factory.SubFactory(CrossingFactory)
+    kind = IncidentKind.INTERROGATION
+    occurred_on = CROSSING_DATE
+    narrative = "Questioned for hours about relatives; phone searched."
+    recorded_at = factory.LazyAttribute(lambda incident: at_local(incident.occurred_on, 18))
+
+    @factory.post_generation
+    def people(self, create: bool, extracted: list[Person] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.people.set(extracted)

@@ -1,10 +1,12 @@
-"""Small helpers shared by the tests: local times and reading the audit log."""
+"""Small helpers shared by the tests: local times, reading the audit log, authenticator codes."""
 
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.db import models
 from django.utils import timezone
 
@@ -56,3 +58,8 @@ def last_audit(obj: models.Model) -> AuditEvent:
     )
     assert event is not None, f"no audit event about {obj!r}"
     return event
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app holding `secret` shows now."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))

@@ -6,6 +6,7 @@ import sys
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from corridor.exceptions import DomainError
 
@@ -23,6 +24,8 @@ class CorridorCommand(BaseCommand):
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
+        if parser.description:  # marked with gettext_noop where the command is defined
+            parser.description = gettext(parser.description)
         # Same parser, one-line errors: the subclass adds behaviour only, no state.
         parser.__class__ = _OneLineParser
         return parser

@@ -8,7 +8,14 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from corridor.env import env_bool, env_int, env_str, secret_file
+from corridor.env import (
+    env_bool,
+    env_days_by_kind,
+    env_int,
+    env_list,
+    env_str,
+    secret_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("CORRIDOR_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -35,17 +42,26 @@ INSTALLED_APPS = [
     "corridor.returns",
     "corridor.scenarios",
     "corridor.web",
+    # After Corridor's apps, so that Corridor's templates override allauth's.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "corridor.accounts.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "corridor.web.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "corridor.urls"
@@ -89,16 +105,23 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "web:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:home"
-LOGOUT_REDIRECT_URL = "web:login"
+LOGOUT_REDIRECT_URL = "account_login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "corridor.accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("CORRIDOR_PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -113,24 +136,89 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
+# Sessions end after this much inactivity: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env_int("CORRIDOR_SESSION_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("CORRIDOR_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("CORRIDOR_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+if env_bool("CORRIDOR_BEHIND_HTTPS_PROXY"):
+    # Only behind a proxy that sets this header itself and strips it from clients' requests.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# No inline script or style anywhere (the admin's included); QR codes for two-factor set-up are
+# data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Accounts (django-allauth): usernames only, created by administrators; no sign-up, no e-mail.
+ACCOUNT_ADAPTER = "corridor.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = False
+# Never "remember me": the session cookie ends with the browser and the session with inactivity.
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+# Throttling and lockout: failed sign-ins per address and per username; once over the limit, the
+# username is locked out for CORRIDOR_LOGIN_LOCKOUT_SECONDS.
+CORRIDOR_LOGIN_FAILURES_PER_USERNAME = env_int("CORRIDOR_LOGIN_FAILURES_PER_USERNAME", 5)
+CORRIDOR_LOGIN_LOCKOUT_SECONDS = env_int("CORRIDOR_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+CORRIDOR_LOGIN_FAILURES_PER_ADDRESS = env_int("CORRIDOR_LOGIN_FAILURES_PER_ADDRESS", 10)
+CORRIDOR_LOGIN_ATTEMPTS_PER_ADDRESS = env_int("CORRIDOR_LOGIN_ATTEMPTS_PER_ADDRESS", 30)
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{CORRIDOR_LOGIN_ATTEMPTS_PER_ADDRESS}/m/ip",
+    "login_failed": (
+        f"{CORRIDOR_LOGIN_FAILURES_PER_ADDRESS}/m/ip,"
+        f"{CORRIDOR_LOGIN_FAILURES_PER_USERNAME}/{CORRIDOR_LOGIN_LOCKOUT_SECONDS}s/key"
+    ),
+}
+# Behind reverse proxies, the client's address is the one they add to X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("CORRIDOR_TRUSTED_PROXY_COUNT", 0)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Corridor"
+# Two-factor set-up does not depend on e-mail: Corridor has none to verify.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 # Domain configuration: limits that the parties may change, never hard-coded in services.
 CORRIDOR_MAX_COMPANIONS = env_int("CORRIDOR_MAX_COMPANIONS", 2)
 CORRIDOR_CHILD_AGE_LIMIT = env_int("CORRIDOR_CHILD_AGE_LIMIT", 18)
 CORRIDOR_LIST_LEAD_HOURS = env_int("CORRIDOR_LIST_LEAD_HOURS", 24)
+CORRIDOR_BREAK_GLASS_MINUTES = env_int("CORRIDOR_BREAK_GLASS_MINUTES", 30)
+CORRIDOR_SMALL_CELL = env_int("CORRIDOR_SMALL_CELL", 5)
+
+# Sensitive fields are encrypted with these Fernet keys, newest first; when the variable is unset,
+# a key file in the data directory is created at first use (see corridor.crypto).
+CORRIDOR_ENCRYPTION_KEYS = env_list("CORRIDOR_ENCRYPTION_KEYS")
+CORRIDOR_ENCRYPTION_KEY_FILE = DATA_DIR / "encryption_keys"
+# Days after a record closes before `corridor retention --apply` anonymises it (null: never).
+CORRIDOR_RETENTION_DAYS = env_days_by_kind(
+    "CORRIDOR_RETENTION_DAYS", {"case": 730, "return_registration": 365, "incident": 1095}
+)
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,24 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from corridor.accounts import policy
 from corridor.web.views import healthz
+
+admin.site.has_permission = policy.admin_has_permission  # type: ignore[method-assign]
+# One way in, with two-factor authentication: the admin's own sign-in form sends to allauth's.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("corridor.accounts.security_urls")),
+    path("cases/", include("corridor.cases.urls")),
+    path("crossing/", include("corridor.crossings.urls")),
+    path("returns/", include("corridor.returns.urls")),
+    path("audit/", include("corridor.audit.urls")),
+    path("access/", include("corridor.accounts.urls")),
     path("", include("corridor.web.urls")),
 ]

@@ -5,8 +5,11 @@ import io
 import json
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.urls import reverse
 
 from corridor.accounts.models import User
 from corridor.audit.services import verify_chain
@@ -23,6 +26,7 @@ from corridor.crossings.models import (
 from corridor.returns.models import ReturnRegistration, ReturnStatus
 from corridor.scenarios import rafah_2026_02
 from corridor.scenarios.demo_users import DEMO_USERS, create_demo_users
+from tests.helpers import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +161,50 @@ def test_demo_users_exist_one_per_role_and_can_sign_in(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert b"coordinator" in response.content
+
+
+def test_demo_users_who_need_two_factor_get_an_authenticator_app_and_its_secret(client):
+    load_small()
+    logins = {login.username: login for login in create_demo_users("a-demo-password")}
+
+    with_secret = {name for name, login in logins.items() if login.totp_secret}
+    assert with_secret == {"coordinator", "reviewer", "admin"}
+    client.post(reverse("account_login"), {"login": "reviewer", "password": "a-demo-password"})
+    response = client.post(
+        reverse("mfa_authenticate"), {"code": totp_code(logins["reviewer"].totp_secret)}
+    )
+    assert response["Location"] == reverse("web:home")
+    # Running the demo again keeps the secret already in the users' apps.
+    again = {login.username: login for login in create_demo_users("a-demo-password")}
+    assert again["reviewer"].totp_secret == logins["reviewer"].totp_secret
+
+
+def test_the_no_mfa_demo_exempts_its_users_from_two_factor(client):
+    load_small()
+    create_demo_users("a-demo-password")
+
+    logins = create_demo_users("a-demo-password", mfa=False)
+
+    assert all(login.totp_secret == "" for login in logins)
+    assert not Authenticator.objects.exists()
+    assert User.objects.filter(mfa_exempt=True).count() == len(DEMO_USERS)
+    response = client.post(
+        reverse("account_login"), {"login": "coordinator", "password": "a-demo-password"}
+    )
+    assert response["Location"] == reverse("web:home")
+    assert client.get("/").status_code == 200
+
+
+def test_phones_and_clinical_summaries_are_loaded_encrypted():
+    load_small()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM people_person WHERE phone <> ''")
+        phones = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT clinical_summary FROM cases_case WHERE clinical_summary <> ''")
+        summaries = [row[0] for row in cursor.fetchall()]
+    assert len(phones) > 400
+    assert len(summaries) >= 400
+    # Fernet tokens start with the version byte 0x80, "gAAAAA" in base64.
+    assert all(value.startswith("gAAAAA") for value in phones + summaries)
+    assert not any("+970" in value for value in phones)

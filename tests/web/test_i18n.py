@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 ARABIC_CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "ar" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdrif]")
@@ -92,7 +93,7 @@ def test_arabic_translations_keep_every_placeholder():
 @pytest.mark.django_db
 def test_sign_in_page_is_arabic_and_right_to_left_by_choice(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
-    response = client.get("/login/")
+    response = client.get(reverse("account_login"))
     page = response.content.decode()
     assert response.status_code == 200
     assert 'lang="ar"' in page
@@ -103,7 +104,7 @@ def test_sign_in_page_is_arabic_and_right_to_left_by_choice(client):
 
 @pytest.mark.django_db
 def test_sign_in_page_follows_an_arabic_browser(client):
-    response = client.get("/login/", headers={"accept-language": "ar"})
+    response = client.get(reverse("account_login"), headers={"accept-language": "ar"})
     page = response.content.decode()
     assert 'lang="ar"' in page
     assert 'dir="rtl"' in page
@@ -113,7 +114,7 @@ def test_sign_in_page_follows_an_arabic_browser(client):
 @pytest.mark.django_db
 def test_sign_in_page_is_english_and_left_to_right_by_choice(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.get("/login/", headers={"accept-language": "ar"})
+    response = client.get(reverse("account_login"), headers={"accept-language": "ar"})
     page = response.content.decode()
     assert response.status_code == 200
     assert 'lang="en"' in page

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,6 +92,7 @@ class Role(models.TextChoices):
     RETURNS_OFFICER = "returns_officer", _("Returns officer")
     ANALYST = "analyst", _("Analyst")
     ADMINISTRATOR = "administrator", _("Administrator")
+    AUDITOR = "auditor", _("Auditor")
 
 
 class User(AbstractUser):
@@ -110,16 +115,52 @@ class User(AbstractUser):
         verbose_name=_("facility"),
         help_text=_("For referral officers: the facility whose cases they handle."),
     )
+    crossing = models.ForeignKey(
+        "crossings.Crossing",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        verbose_name=_("crossing"),
+        help_text=_("For crossing officers: the crossing where they work."),
+    )
     preferred_language = models.CharField(
         max_length=5,
         choices=[("ar", _("Arabic")), ("en", _("English"))],
         default="ar",
         verbose_name=_("preferred language"),
     )
+    # Mixed into the session hash: changing it ends every session of the user at once.
+    session_salt = models.CharField(max_length=64, blank=True, default="", editable=False)
+    mfa_exempt = models.BooleanField(
+        default=False,
+        verbose_name=_("exempt from two-factor authentication"),
+        help_text=_(
+            "Set only by the demo (corridor demo --no-mfa) for local exploring; "
+            "ignored when Corridor runs in production."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_auth_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(fallback_secret)
+
+    def _session_auth_hash(self, secret: str | bytes | None = None) -> str:
+        # Like Django's, over the password hash and the session salt, so that signing out
+        # everywhere (a new salt) and changing the password both end the other sessions.
+        return salted_hmac(
+            "corridor.accounts.User.get_session_auth_hash",
+            f"{self.password}\n{self.session_salt}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def has_role(self, *roles: str) -> bool:
         """True when the user holds any of `roles`: the one call for checking a role."""
@@ -155,3 +196,35 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()}"
+
+
+class BreakGlassGrant(models.Model):
+    """Time-limited access to one record outside a user's routine scope, given a stated reason."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="break_glass_grants", verbose_name=_("user")
+    )
+    action = models.CharField(max_length=40, verbose_name=_("access"))
+    object_type = models.CharField(max_length=80, verbose_name=_("record type"))
+    object_id = models.CharField(max_length=64, verbose_name=_("record"))
+    reason = models.TextField(verbose_name=_("reason"))
+    granted_at = models.DateTimeField(verbose_name=_("granted at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
+    reviewed_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("break-the-glass access")
+        verbose_name_plural = _("break-the-glass accesses")
+        indexes = [models.Index(fields=["user", "object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.object_type}:{self.object_id}"

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from corridor.accounts.models import Facility, Party
+from corridor.crypto import EncryptedTextField
 from corridor.people.models import Person
 
 
@@ -105,7 +106,7 @@ class Case(models.Model):
         max_length=20, choices=ClinicalCategory.choices, verbose_name=_("clinical category")
     )
     icd10_code = models.CharField(max_length=8, blank=True, verbose_name=_("ICD-10 code"))
-    clinical_summary = models.TextField(blank=True, verbose_name=_("clinical summary"))
+    clinical_summary = EncryptedTextField(blank=True, verbose_name=_("clinical summary"))
     urgency = models.ForeignKey(
         UrgencyTier,
         on_delete=models.PROTECT,
@@ -138,6 +139,9 @@ class Case(models.Model):
     status_reason = models.CharField(max_length=300, blank=True, verbose_name=_("status reason"))
     bump_count = models.PositiveSmallIntegerField(
         default=0, verbose_name=_("times bumped off a batch")
+    )
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("anonymised at")
     )
 
     objects = CaseQuerySet.as_manager()

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from corridor.accounts.models import Facility, Party
+from corridor.crypto import EncryptedTextField
 from corridor.people.models import Person
 
 
@@ -442,7 +443,7 @@ class Incident(models.Model):
     people = models.ManyToManyField(
         Person, blank=True, related_name="incidents", verbose_name=_("people involved")
     )
-    narrative = models.TextField(verbose_name=_("narrative"))
+    narrative = EncryptedTextField(verbose_name=_("narrative"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -452,6 +453,9 @@ class Incident(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(verbose_name=_("recorded at"))
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("anonymised at")
+    )
 
     class Meta:
         ordering = ["-occurred_on"]

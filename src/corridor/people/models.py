@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from corridor.crypto import EncryptedCharField
 from corridor.people.identity import InvalidPhoneNumber, national_id_warnings, normalise_phone
 
 
@@ -51,7 +52,7 @@ class Person(models.Model):
         max_length=20, blank=True, db_index=True, verbose_name=_("national ID number")
     )
     passport_number = models.CharField(max_length=20, blank=True, verbose_name=_("passport number"))
-    phone = models.CharField(max_length=20, blank=True, verbose_name=_("phone (E.164)"))
+    phone = EncryptedCharField(max_length=20, blank=True, verbose_name=_("phone (E.164)"))
     residence = models.ForeignKey(
         Governorate,
         null=True,
@@ -61,6 +62,9 @@ class Person(models.Model):
         verbose_name=_("residence"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("anonymised at")
+    )
 
     class Meta:
         verbose_name = _("person")

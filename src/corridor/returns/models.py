@@ -90,6 +90,9 @@ class ReturnRegistration(models.Model):
     eligibility_reason = models.CharField(
         max_length=300, blank=True, verbose_name=_("reason for the decision")
     )
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("anonymised at")
+    )
 
     objects = ReturnRegistrationQuerySet.as_manager()
 

@@ -1,4 +1,10 @@
-"""One demo user per role, each in the party where that role belongs."""
+"""One demo user per role, each in the party where that role belongs.
+
+Users whose role requires two-factor authentication get an authenticator app set up, and its
+secret is printed with their password. `corridor demo --no-mfa` instead marks every demo user as
+exempt from two-factor authentication (an exemption that production ignores) and removes their
+authenticators, for exploring on one's own machine.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from corridor.accounts.mfa import requires_mfa
 from corridor.accounts.models import Facility, Party, Role, User
-from corridor.accounts.services import grant_role
+from corridor.accounts.services import (
+    activate_totp,
+    grant_role,
+    reset_two_factor,
+    set_mfa_exemption,
+)
 
 # role -> (username, party code, facility code)
 DEMO_USERS: dict[str, tuple[str, str, str | None]] = {
@@ -29,10 +41,14 @@ class DemoLogin:
     password: str
     role: str
     party: str
+    totp_secret: str = ""  # empty when the user signs in without a second factor
 
 
-def create_demo_users(password: str | None = None) -> list[DemoLogin]:
-    """Create (or reset the password of) one user per role; the scenario must be loaded."""
+def create_demo_users(password: str | None = None, *, mfa: bool = True) -> list[DemoLogin]:
+    """Create (or reset the password of) one user per role; the scenario must be loaded.
+
+    With `mfa` off, the demo users are exempt from two-factor authentication instead.
+    """
     logins = []
     with transaction.atomic():
         for role, (username, party_code, facility_code) in DEMO_USERS.items():
@@ -47,5 +63,11 @@ def create_demo_users(password: str | None = None) -> list[DemoLogin]:
             user.set_password(chosen)
             user.save()
             grant_role(user, role)
-            logins.append(DemoLogin(username, chosen, str(Role(role).label), party.name_en))
+            secret = ""
+            set_mfa_exemption(user, not mfa)
+            if not mfa:
+                reset_two_factor(user)
+            elif requires_mfa(user):
+                secret = activate_totp(user)
+            logins.append(DemoLogin(username, chosen, str(Role(role).label), party.name_en, secret))
     return logins

@@ -1,18 +1,22 @@
 """The signed-in landing page and the health check."""
 
-from django.contrib.auth.decorators import login_required
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from corridor.accounts import policy
 from corridor.accounts.models import Role, User
+from corridor.exports import record_share
+from corridor.exports import render as render_export
 from corridor.i18n import local_name
+from corridor.profiles import analyst_tables
 from corridor.scenarios.status import situation
 
 
-@login_required
 @require_GET
+@policy.requires(policy.SITUATION_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     """What the signed-in user sees first: who they are and the situation in figures."""
     user = request.user
@@ -27,3 +31,54 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+REPORT_TABLES = [
+    ("waiting_by_urgency", ["urgency"]),
+    ("waiting_by_category", ["clinical_category"]),
+    ("waiting_by_urgency_and_category", ["urgency", "clinical_category"]),
+    ("movements_by_day", ["date", "direction", "outcome"]),
+    ("deaths_while_waiting_by_urgency", ["urgency"]),
+    ("returns_by_status", ["status"]),
+]
+
+
+@require_GET
+@policy.requires(policy.AGGREGATES_VIEW)
+def reports(request: HttpRequest) -> HttpResponse:
+    """Aggregates only, every breakdown with its small cells suppressed."""
+    tables = analyst_tables(settings.CORRIDOR_SMALL_CELL)
+    sections = [
+        {
+            "name": name,
+            "keys": keys,
+            "rows": [[row[k] for k in [*keys, "count"]] for row in tables[name]],
+        }
+        for name, keys in REPORT_TABLES
+    ]
+    return render(
+        request, "web/reports.html", {"sections": sections, "threshold": tables["threshold"]}
+    )
+
+
+@require_GET
+@policy.requires(policy.AGGREGATES_EXPORT)
+def report_export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    """One aggregate table as a file; aggregates are exported, and audited, never rows."""
+    keys = dict(REPORT_TABLES).get(name)
+    if keys is None:
+        raise Http404
+    tables = analyst_tables(settings.CORRIDOR_SMALL_CELL)
+    rows = tables[name]
+    response = render_export(rows, [*keys, "count"], fmt, name.replace("_", "-"))
+    record_share(
+        actor=request.user,
+        what=f"aggregates:{name}",
+        subject=None,
+        recipient="public",
+        purpose="reporting aggregates",
+        legal_basis="public interest",
+        people=0,
+        fmt=fmt,
+    )
+    return response

@@ -22,6 +22,11 @@ class Command(CorridorCommand):
         parser.add_argument("--no-serve", action="store_true", help="set up, then stop")
         parser.add_argument("--addrport", default="127.0.0.1:8000", help="where to serve")
         parser.add_argument("--password", help="one password for every demo user")
+        parser.add_argument(
+            "--no-mfa",
+            action="store_true",
+            help="exempt the demo users from two-factor authentication (local exploring only)",
+        )
         parser.add_argument("--seed", type=int, default=20260204, help="scenario seed")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,12 +38,31 @@ class Command(CorridorCommand):
                 "load_scenario", rafah_2026_02.NAME, seed=options["seed"], stdout=self.stdout
             )
         with translation.override("en"):
-            logins = create_demo_users(options["password"])
+            logins = create_demo_users(options["password"], mfa=not options["no_mfa"])
         self.stdout.write("\nDemo logins (one per role):")
-        width = max(len(login.username) for login in logins)
-        for login in logins:
+        rows = [("username", "password", "TOTP secret", "role (party)")] + [
+            (
+                login.username,
+                login.password,
+                login.totp_secret or ("off" if options["no_mfa"] else "-"),
+                f"{login.role} ({login.party})",
+            )
+            for login in logins
+        ]
+        widths = [max(len(row[column]) for row in rows) for column in range(3)]
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            self.stdout.write(f"  {'  '.join(cells)}  {row[3]}")
+        if options["no_mfa"]:
             self.stdout.write(
-                f"  {login.username.ljust(width)}  {login.password}  {login.role} ({login.party})"
+                "\nTwo-factor authentication is off for the demo users (--no-mfa). "
+                "Production ignores this exemption."
+            )
+        else:
+            self.stdout.write(
+                "\nUsers with a TOTP secret sign in with a code from an authenticator app: add "
+                "the secret to one, or run `oathtool --totp -b SECRET`. Run `corridor demo "
+                "--no-mfa` to explore without."
             )
         if options["no_serve"]:
             return

@@ -1,0 +1,172 @@
+"""Named data views ("profiles"): the fixed list of fields each recipient may receive.
+
+Pages, the API and exports all render a profile's rows, so what a recipient gets cannot differ
+between an HTML page and a file. Each profile also names the fields it must never carry, which
+the tests check in every output format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from corridor.i18n import local_name
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any  # a lazy translation
+    value: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    label: Any
+    purpose: str
+    columns: tuple[Column, ...]
+    never: tuple[str, ...]  # fields of the record this profile must never carry
+
+    def rows(self, objects: Iterable[Any]) -> list[dict[str, Any]]:
+        """One dict per object, holding exactly this profile's columns."""
+        return [{c.key: c.value(obj) for c in self.columns} for obj in objects]
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+
+def _age(person: Any) -> int:
+    return int(person.age_on(timezone.localdate()))
+
+
+CLEARANCE_LIST = Profile(
+    name="clearance",
+    label=_("Clearance list"),
+    purpose="security clearance of the people on a batch",
+    columns=(
+        Column("seat", _("Seat"), lambda m: m.seat),
+        Column("name_ar", _("Name (Arabic)"), lambda m: m.person.name_ar),
+        Column("name_latin", _("Name (Latin)"), lambda m: m.person.name_latin),
+        Column("date_of_birth", _("Date of birth"), lambda m: m.person.date_of_birth.isoformat()),
+        Column("sex", _("Sex"), lambda m: m.person.sex),
+        Column("national_id", _("ID number"), lambda m: m.person.national_id),
+        Column("role", _("Role in the batch"), lambda m: m.role),
+    ),
+    never=(
+        "clinical_summary",
+        "clinical_category",
+        "icd10_code",
+        "urgency",
+        "diagnosis",
+        "phone",
+    ),
+)
+
+
+def _companions(case: Any) -> list[Any]:
+    from corridor.cases.models import ACTIVE_COMPANION_STATUSES
+
+    return [c for c in case.companions.all() if c.status in ACTIVE_COMPANION_STATUSES]
+
+
+RECEIVING_HOSPITAL = Profile(
+    name="receiving",
+    label=_("Receiving hospital"),
+    purpose="decide on and prepare the admission of offered cases",
+    columns=(
+        Column("reference", _("Reference"), lambda c: c.reference),
+        Column("age", _("Age"), lambda c: _age(c.patient)),
+        Column("sex", _("Sex"), lambda c: c.patient.sex),
+        Column("clinical_category", _("Clinical category"), lambda c: c.clinical_category),
+        Column("icd10_code", _("ICD-10"), lambda c: c.icd10_code),
+        Column("clinical_summary", _("Clinical summary"), lambda c: c.clinical_summary),
+        Column("mobility", _("Mobility need"), lambda c: c.mobility),
+        Column("companions", _("Companions"), lambda c: len(_companions(c))),
+        Column(
+            "companion_relationships",
+            _("Companions' relationship"),
+            lambda c: ", ".join(sorted(comp.relationship for comp in _companions(c))),
+        ),
+    ),
+    never=("national_id", "passport_number", "phone", "clearance", "name_ar", "name_latin"),
+)
+
+
+def receiving_queryset(cases: QuerySet[Any]) -> QuerySet[Any]:
+    return cases.select_related("patient").prefetch_related("companions")
+
+
+def suppress(count: int, threshold: int) -> int | str:
+    """A count for publication: any count below the threshold is shown as '<threshold'."""
+    return f"<{threshold}" if count < threshold else count
+
+
+def analyst_tables(threshold: int) -> dict[str, Any]:
+    """Aggregates only, every breakdown with small cells suppressed."""
+    from corridor.cases.models import Case, CaseStatus, UrgencyTier
+    from corridor.crossings.models import Movement
+    from corridor.returns.models import ReturnRegistration
+
+    def table(rows: Iterable[tuple[Any, ...]], keys: list[str]) -> list[dict[str, Any]]:
+        out = []
+        for row in rows:
+            *labels, count = row
+            item = dict(zip(keys, labels, strict=True))
+            item["count"] = suppress(int(count), threshold)
+            out.append(item)
+        return out
+
+    tiers = {t.pk: local_name(t) for t in UrgencyTier.objects.all()}
+    waiting = Case.objects.waiting()
+    by_urgency = [
+        (tiers.get(row["urgency"], "?"), row["n"])
+        for row in waiting.values("urgency").annotate(n=Count("id")).order_by("urgency")
+    ]
+    by_category = (
+        waiting.values_list("clinical_category")
+        .annotate(n=Count("id"))
+        .order_by("clinical_category")
+    )
+    by_urgency_category = [
+        (tiers.get(u, "?"), c, n)
+        for u, c, n in waiting.values_list("urgency", "clinical_category")
+        .annotate(n=Count("id"))
+        .order_by("urgency", "clinical_category")
+    ]
+    movements = (
+        Movement.objects.values_list("date", "direction", "outcome")
+        .annotate(n=Count("id"))
+        .order_by("date", "direction", "outcome")
+    )
+    deaths = (
+        Case.objects.filter(status=CaseStatus.DIED)
+        .values_list("urgency")
+        .annotate(n=Count("id"))
+        .order_by("urgency")
+    )
+    returns = (
+        ReturnRegistration.objects.values_list("status").annotate(n=Count("id")).order_by("status")
+    )
+    return {
+        "threshold": threshold,
+        "waiting_by_urgency": table(by_urgency, ["urgency"]),
+        "waiting_by_category": table(by_category, ["clinical_category"]),
+        "waiting_by_urgency_and_category": table(
+            by_urgency_category, ["urgency", "clinical_category"]
+        ),
+        "movements_by_day": table(
+            ((d.isoformat(), di, o, n) for d, di, o, n in movements),
+            ["date", "direction", "outcome"],
+        ),
+        "deaths_while_waiting_by_urgency": table(
+            ((tiers.get(u, "?"), n) for u, n in deaths), ["urgency"]
+        ),
+        "returns_by_status": table(returns, ["status"]),
+    }
