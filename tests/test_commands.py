@@ -43,3 +43,9 @@ def test_help_describes_the_status_command(tmp_path):
     result = run_corridor("status", "--help", tmp_path=tmp_path)
     assert result.returncode == 0
     assert "--json" in result.stdout
+
+
+def test_help_describes_the_demo_without_two_factor(tmp_path):
+    result = run_corridor("demo", "--help", tmp_path=tmp_path)
+    assert result.returncode == 0
+    assert "--no-mfa" in result.stdout

@@ -20,7 +20,12 @@ class _OneLineParser(CommandParser):
 
 
 class CorridorCommand(BaseCommand):
-    """A command whose bad arguments and refused operations end in one line, never a traceback."""
+    """A command whose bad arguments and refused operations end in one line, never a traceback.
+
+    Each command names the permission policy action it acts under (`policy_action`), as views do.
+    """
+
+    policy_action: str = ""
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)

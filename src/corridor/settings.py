@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corridor.web.middleware.RejectNullBytesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -210,6 +211,11 @@ CORRIDOR_CHILD_AGE_LIMIT = env_int("CORRIDOR_CHILD_AGE_LIMIT", 18)
 CORRIDOR_LIST_LEAD_HOURS = env_int("CORRIDOR_LIST_LEAD_HOURS", 24)
 CORRIDOR_BREAK_GLASS_MINUTES = env_int("CORRIDOR_BREAK_GLASS_MINUTES", 30)
 CORRIDOR_SMALL_CELL = env_int("CORRIDOR_SMALL_CELL", 5)
+# Uploads (lists from the field) are read whole: keep them bounded.
+CORRIDOR_MAX_UPLOAD_BYTES = env_int("CORRIDOR_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Sensitive fields are encrypted with these Fernet keys, newest first; when the variable is unset,
 # a key file in the data directory is created at first use (see corridor.crypto).

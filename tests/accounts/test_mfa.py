@@ -214,7 +214,7 @@ def test_an_administrator_resets_two_factor_from_the_admin(coordinator):
 
     signed_in(administrator).post(
         reverse("admin:accounts_user_changelist"),
-        {"action": "reset_two_factor", "_selected_action": [coordinator.pk]},
+        {"action": "action_reset_two_factor", "_selected_action": [coordinator.pk]},
     )
 
     assert not has_totp(coordinator)

@@ -355,3 +355,19 @@ def test_a_crossing_officer_sees_only_todays_and_tomorrows_batches_at_their_cros
 
 def test_parties_are_data_not_code():
     assert not hasattr(Party, "WHO")
+
+
+def test_every_corridor_command_declares_the_policy_it_acts_under():
+    from django.core.management import get_commands, load_command_class
+
+    undeclared = []
+    for name, app in get_commands().items():
+        if not app.startswith("corridor"):
+            continue
+        command = load_command_class(app, name)
+        if getattr(command, "policy_action", "") not in policy.RULES:
+            undeclared.append(name)
+    assert undeclared == []
+    assert {"status", "audit", "load_scenario", "demo"} <= {
+        name for name, app in get_commands().items() if app.startswith("corridor")
+    }

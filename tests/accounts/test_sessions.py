@@ -129,7 +129,7 @@ def test_an_administrator_signs_users_out_everywhere_from_the_admin(liaison):
 
     response = admin_client.post(
         reverse("admin:accounts_user_changelist"),
-        {"action": "sign_out_everywhere", "_selected_action": [liaison.pk]},
+        {"action": "action_logout_everywhere", "_selected_action": [liaison.pk]},
     )
 
     assert response.status_code == 302

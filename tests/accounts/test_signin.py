@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 import corridor.settings as project_settings
 from corridor.accounts.models import User
@@ -181,3 +182,9 @@ def test_changing_ones_password_applies_the_strength_rules(client, liaison):
     assert "at least 12 characters" in response.content.decode()
     liaison.refresh_from_db()
     assert liaison.check_password(PASSWORD)
+
+
+def test_the_length_rule_reads_in_full_in_arabic(db):
+    with translation.override("ar"), pytest.raises(ValidationError) as refused:
+        validate_password("short-pw-1", User(username="someone"))
+    assert "12 حرفًا" in " ".join(refused.value.messages)

@@ -175,3 +175,46 @@ def test_audit_command_refuses_an_unknown_action(
 def test_audit_command_via_call_command_refuses_an_unknown_action(db: None) -> None:
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("audit", "repair")
+
+
+def test_an_inserted_event_is_named_even_when_its_links_look_right(
+    chain: list[AuditEvent],
+) -> None:
+    last = AuditEvent.objects.order_by("-sequence").first()
+    assert last is not None
+    forged = AuditEvent(
+        sequence=last.sequence + 1,
+        at=last.at,
+        action="case.approved",
+        object_type="cases.case",
+        object_id="1",
+        data={},
+        previous_hash=last.hash,
+    )
+    forged.hash = forged.compute_hash()
+    forged.save()
+
+    report = audit.verify_chain()
+
+    assert report.broken_at == forged.sequence
+
+
+def test_an_event_inserted_in_the_middle_is_named(chain: list[AuditEvent]) -> None:
+    middle = chain[1]
+    # Make room by moving the later events up, as an intruder would have to.
+    for event in AuditEvent.objects.filter(sequence__gte=middle.sequence).order_by("-sequence"):
+        AuditEvent.objects.filter(pk=event.pk).update(sequence=event.sequence + 1)
+    forged = AuditEvent(
+        sequence=middle.sequence,
+        at=middle.at,
+        action="case.approved",
+        data={},
+        previous_hash=chain[0].hash,
+    )
+    forged.hash = forged.compute_hash()
+    forged.save()
+
+    report = audit.verify_chain()
+
+    # The forged event links to its predecessor; the first one after it no longer does.
+    assert report.broken_at == middle.sequence + 1

@@ -2,13 +2,12 @@ from allauth.mfa import admin as _allauth_mfa_admin  # noqa: F401  (registers wh
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from corridor.accounts import services
 from corridor.accounts.models import Facility, Party, RoleGrant, User
+from corridor.admin_actions import service_action
 
 
 @admin.register(Party)
@@ -42,39 +41,12 @@ class UserAdmin(BaseUserAdmin):
         (_("Security"), {"fields": ("mfa_exempt",)}),
     )
     readonly_fields = ["mfa_exempt"]
-    actions = ["sign_out_everywhere", "reset_two_factor"]
-
-    @admin.action(description=_("Sign the selected users out everywhere"))
-    def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        users = list(queryset)
-        for user in users:
-            services.logout_everywhere(user, actor=request.user)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d user signed out on every device.",
-                "%(count)d users signed out on every device.",
-                len(users),
-            )
-            % {"count": len(users)},
-        )
-
-    @admin.action(description=_("Reset two-factor authentication of the selected users"))
-    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        users = list(queryset)
-        for user in users:
-            services.reset_two_factor(user, actor=request.user)
-        self.message_user(
-            request,
-            ngettext(
-                "Two-factor authentication reset for %(count)d user: they set it up again at "
-                "their next sign-in.",
-                "Two-factor authentication reset for %(count)d users: they set it up again at "
-                "their next sign-in.",
-                len(users),
-            )
-            % {"count": len(users)},
-        )
+    actions = [
+        service_action(services.logout_everywhere, _("Sign the selected users out everywhere")),
+        service_action(
+            services.reset_two_factor, _("Reset two-factor authentication of the selected users")
+        ),
+    ]
 
 
 # allauth's own admin would show authenticator secrets to administrators: list them, no more.

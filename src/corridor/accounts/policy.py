@@ -44,6 +44,7 @@ BREAK_GLASS_REQUEST = "breakglass.request"
 BREAK_GLASS_REVIEW = "breakglass.review"
 ACCOUNT_SELF = "account.self"
 ADMIN_SITE = "admin.site"
+OPERATOR_COMMAND = "operator.command"
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -116,6 +117,11 @@ RULES: dict[str, Rule] = {
         _rule(BREAK_GLASS_REVIEW, {R.AUDITOR}, "Review break-the-glass accesses."),
         _rule(ACCOUNT_SELF, set(ALL_ROLES), "The user's own account (sign out everywhere)."),
         _rule(ADMIN_SITE, {R.ADMINISTRATOR}, "Configuration: parties, crossings, quotas, users."),
+        _rule(
+            OPERATOR_COMMAND,
+            {R.ADMINISTRATOR},
+            "A management command run on the server by its operator, who holds shell access.",
+        ),
     ]
 }
 

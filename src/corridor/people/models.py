@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from corridor.crypto import EncryptedCharField
 from corridor.people.identity import InvalidPhoneNumber, national_id_warnings, normalise_phone
 
+EARLIEST_BIRTH_YEAR = 1900
+
 
 class Governorate(models.Model):
     """An administrative area of residence; `territory` groups governorates (e.g. Gaza Strip)."""
@@ -104,5 +106,10 @@ class Person(models.Model):
                 errors["phone"] = str(exc)
         if self.date_of_birth and self.date_of_birth > datetime.date.today():
             errors["date_of_birth"] = str(_("Date of birth cannot be in the future."))
+        elif self.date_of_birth and self.date_of_birth.year < EARLIEST_BIRTH_YEAR:
+            errors["date_of_birth"] = str(
+                _("Date of birth %(date)s is before %(year)s; check the century.")
+                % {"date": self.date_of_birth.isoformat(), "year": EARLIEST_BIRTH_YEAR}
+            )
         if errors:
             raise ValidationError(errors)

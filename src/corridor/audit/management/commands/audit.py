@@ -4,11 +4,13 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from corridor.accounts import policy
 from corridor.audit.services import verify_chain
 from corridor.commands import CorridorCommand
 
 
 class Command(CorridorCommand):
+    policy_action = policy.AUDIT_VIEW
     help = "Work with the audit log. `verify` checks every link of the hash chain."
 
     def add_arguments(self, parser: CommandParser) -> None:

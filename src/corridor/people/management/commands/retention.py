@@ -7,6 +7,7 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from corridor.accounts import policy
 from corridor.commands import CorridorCommand
 from corridor.retention import (
     PERSON,
@@ -26,6 +27,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
 
 
 class Command(CorridorCommand):
+    policy_action = policy.OPERATOR_COMMAND
     help = gettext_noop(
         "Anonymise closed records whose retention period (CORRIDOR_RETENTION_DAYS) has passed: "
         "--dry-run reports what would change, --apply changes it and writes an audit event."

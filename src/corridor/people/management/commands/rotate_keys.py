@@ -6,12 +6,14 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from corridor.accounts import policy
 from corridor.commands import CorridorCommand
 from corridor.crypto import EncryptionKeyError
 from corridor.key_rotation import drop_retired_keys, rotate_keys
 
 
 class Command(CorridorCommand):
+    policy_action = policy.OPERATOR_COMMAND
     help = gettext_noop(
         "Put a new encryption key first and re-encrypt every encrypted value with it, in batches, "
         "while old keys keep decrypting. With --drop-old, afterwards: remove the retired keys "

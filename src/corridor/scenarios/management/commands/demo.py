@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.utils import translation
 
+from corridor.accounts import policy
 from corridor.commands import CorridorCommand
 from corridor.crossings.models import Crossing
 from corridor.scenarios import rafah_2026_02
@@ -13,6 +14,7 @@ from corridor.scenarios.demo_users import create_demo_users
 
 
 class Command(CorridorCommand):
+    policy_action = policy.OPERATOR_COMMAND
     help = (
         "Set up the demo: migrate, load the Rafah February 2026 scenario if the database has "
         "none, create one user per role (printing their logins) and serve on 127.0.0.1:8000."

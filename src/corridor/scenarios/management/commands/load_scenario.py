@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from corridor.accounts import policy
 from corridor.commands import CorridorCommand
 from corridor.scenarios import rafah_2026_02
 
@@ -12,6 +13,7 @@ SCENARIOS = {rafah_2026_02.NAME: rafah_2026_02}
 
 
 class Command(CorridorCommand):
+    policy_action = policy.OPERATOR_COMMAND
     help = "Load a demo scenario (deterministic for a given seed) into an empty database."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 
+from corridor.accounts import policy
 from corridor.commands import CorridorCommand
 from corridor.scenarios.status import situation
 
@@ -44,6 +45,7 @@ def _describe(event: dict[str, Any]) -> str:
 
 
 class Command(CorridorCommand):
+    policy_action = policy.SITUATION_VIEW
     help = (
         "Show the situation: crossing days with quota and movements, batches and their last "
         "coordination event, waiting cases by urgency, return registrations by status."
