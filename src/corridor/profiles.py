@@ -15,7 +15,10 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from corridor.cases.models import ClinicalCategory, MobilityNeed
+from corridor.crossings.models import MemberRole
 from corridor.i18n import local_name
+from corridor.people.models import Sex
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,11 @@ class Column:
     key: str
     label: Any  # a lazy translation
     value: Callable[[Any], Any]
+    # Files carry codes; pages show the code's label in the reader's language.
+    labels: dict[str, Any] | None = None
+
+    def display(self, value: Any) -> Any:
+        return self.labels.get(value, value) if self.labels else value
 
 
 @dataclass(frozen=True)
@@ -55,9 +63,9 @@ CLEARANCE_LIST = Profile(
         Column("name_ar", _("Name (Arabic)"), lambda m: m.person.name_ar),
         Column("name_latin", _("Name (Latin)"), lambda m: m.person.name_latin),
         Column("date_of_birth", _("Date of birth"), lambda m: m.person.date_of_birth.isoformat()),
-        Column("sex", _("Sex"), lambda m: m.person.sex),
+        Column("sex", _("Sex"), lambda m: m.person.sex, dict(Sex.choices)),
         Column("national_id", _("ID number"), lambda m: m.person.national_id),
-        Column("role", _("Role in the batch"), lambda m: m.role),
+        Column("role", _("Role in the batch"), lambda m: m.role, dict(MemberRole.choices)),
     ),
     never=(
         "clinical_summary",
@@ -83,11 +91,16 @@ RECEIVING_HOSPITAL = Profile(
     columns=(
         Column("reference", _("Reference"), lambda c: c.reference),
         Column("age", _("Age"), lambda c: _age(c.patient)),
-        Column("sex", _("Sex"), lambda c: c.patient.sex),
-        Column("clinical_category", _("Clinical category"), lambda c: c.clinical_category),
+        Column("sex", _("Sex"), lambda c: c.patient.sex, dict(Sex.choices)),
+        Column(
+            "clinical_category",
+            _("Clinical category"),
+            lambda c: c.clinical_category,
+            dict(ClinicalCategory.choices),
+        ),
         Column("icd10_code", _("ICD-10"), lambda c: c.icd10_code),
         Column("clinical_summary", _("Clinical summary"), lambda c: c.clinical_summary),
-        Column("mobility", _("Mobility need"), lambda c: c.mobility),
+        Column("mobility", _("Mobility need"), lambda c: c.mobility, dict(MobilityNeed.choices)),
         Column("companions", _("Companions"), lambda c: len(_companions(c))),
         Column(
             "companion_relationships",

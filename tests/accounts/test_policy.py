@@ -371,3 +371,13 @@ def test_every_corridor_command_declares_the_policy_it_acts_under():
     assert {"status", "audit", "load_scenario", "demo"} <= {
         name for name, app in get_commands().items() if app.startswith("corridor")
     }
+
+
+def test_navigation_offers_only_the_pages_a_role_may_use(world):
+    liaison_home = world.clients["liaison"].get("/").content.decode()
+    assert 'href="/cases/receiving/"' in liaison_home
+    assert 'href="/audit/"' not in liaison_home
+    assert 'href="/crossing/batches/"' not in liaison_home
+    auditor_home = world.clients["auditor"].get("/").content.decode()
+    assert 'href="/audit/"' in auditor_home
+    assert 'href="/cases/"' not in auditor_home

@@ -21,6 +21,7 @@ from corridor.accounts.services import (
     reset_two_factor,
     set_mfa_exemption,
 )
+from corridor.crossings.models import Crossing
 
 # role -> (username, party code, facility code)
 DEMO_USERS: dict[str, tuple[str, str, str | None]] = {
@@ -32,6 +33,7 @@ DEMO_USERS: dict[str, tuple[str, str, str | None]] = {
     Role.RETURNS_OFFICER: ("returns", "embassy-cairo", None),
     Role.ANALYST: ("analyst", "who", None),
     Role.ADMINISTRATOR: ("admin", "who", None),
+    Role.AUDITOR: ("auditor", "who", None),
 }
 
 
@@ -57,6 +59,10 @@ def create_demo_users(password: str | None = None, *, mfa: bool = True) -> list[
             user, _ = User.objects.get_or_create(username=username)
             user.party = party
             user.facility = facility
+            # The crossing officer works at the scenario's crossing (the first one).
+            user.crossing = (
+                Crossing.objects.order_by("pk").first() if role == Role.CROSSING_OFFICER else None
+            )
             user.is_staff = role == Role.ADMINISTRATOR
             user.is_superuser = role == Role.ADMINISTRATOR
             chosen = password or secrets.token_urlsafe(9)

@@ -25,6 +25,6 @@ def profile_table(
     """A table of a profile's rows, cells in the profile's column order."""
     return Table(
         headers=[c.label for c in profile.columns],
-        rows=[[row[c.key] for c in profile.columns] for row in rows],
+        rows=[[c.display(row[c.key]) for c in profile.columns] for row in rows],
         links=links or [None] * len(rows),
     )

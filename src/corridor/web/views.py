@@ -4,14 +4,18 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from corridor.accounts import policy
 from corridor.accounts.models import Role, User
+from corridor.cases.models import ClinicalCategory
+from corridor.crossings.models import Direction, MovementOutcome
 from corridor.exports import record_share
 from corridor.exports import render as render_export
 from corridor.i18n import local_name
 from corridor.profiles import analyst_tables
+from corridor.returns.models import ReturnStatus
 from corridor.scenarios.status import situation
 
 
@@ -41,6 +45,29 @@ REPORT_TABLES = [
     ("deaths_while_waiting_by_urgency", ["urgency"]),
     ("returns_by_status", ["status"]),
 ]
+REPORT_TITLES = {
+    "waiting_by_urgency": _("Waiting cases by urgency"),
+    "waiting_by_category": _("Waiting cases by clinical category"),
+    "waiting_by_urgency_and_category": _("Waiting cases by urgency and clinical category"),
+    "movements_by_day": _("Movements by day, direction and outcome"),
+    "deaths_while_waiting_by_urgency": _("Deaths while waiting, by urgency"),
+    "returns_by_status": _("Return registrations by status"),
+}
+COLUMN_LABELS = {
+    "urgency": _("Urgency"),
+    "clinical_category": _("Clinical category"),
+    "date": _("Date"),
+    "direction": _("Direction"),
+    "outcome": _("Outcome"),
+    "status": _("Status"),
+}
+# Codes in the cells, shown by their label in the reader's language.
+VALUE_LABELS = {
+    "clinical_category": dict(ClinicalCategory.choices),
+    "direction": dict(Direction.choices),
+    "outcome": dict(MovementOutcome.choices),
+    "status": dict(ReturnStatus.choices),
+}
 
 
 @require_GET
@@ -51,8 +78,12 @@ def reports(request: HttpRequest) -> HttpResponse:
     sections = [
         {
             "name": name,
-            "keys": keys,
-            "rows": [[row[k] for k in [*keys, "count"]] for row in tables[name]],
+            "title": REPORT_TITLES[name],
+            "headers": [COLUMN_LABELS[k] for k in keys],
+            "rows": [
+                [VALUE_LABELS.get(k, {}).get(row[k], row[k]) for k in keys] + [row["count"]]
+                for row in tables[name]
+            ],
         }
         for name, keys in REPORT_TABLES
     ]
