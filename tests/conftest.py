@@ -18,7 +18,7 @@ from corridor.accounts.models import Party, PartyKind, Role, User
 from corridor.crossings.models import Crossing, CrossingDay
 from tests.factories import CrossingDayFactory, CrossingFactory, PartyFactory, UserFactory
 from tests.helpers import CROSSING_DATE
-from tests.plans import Planner
+from tests.journeys import Planner
 
 
 @pytest.fixture(autouse=True)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "corridor.cases",
     "corridor.crossings",
     "corridor.returns",
+    "corridor.plans",
     "corridor.scenarios",
     "corridor.web",
     # After Corridor's apps, so that Corridor's templates override allauth's.
@@ -211,6 +212,9 @@ CORRIDOR_MAX_COMPANIONS = env_int("CORRIDOR_MAX_COMPANIONS", 2)
 CORRIDOR_CHILD_AGE_LIMIT = env_int("CORRIDOR_CHILD_AGE_LIMIT", 18)
 CORRIDOR_LIST_LEAD_HOURS = env_int("CORRIDOR_LIST_LEAD_HOURS", 24)
 CORRIDOR_BREAK_GLASS_MINUTES = env_int("CORRIDOR_BREAK_GLASS_MINUTES", 30)
+# Planning: stretcher places (ambulances) a crossing day offers, and the default horizon.
+CORRIDOR_STRETCHER_PLACES = env_int("CORRIDOR_STRETCHER_PLACES", 6)
+CORRIDOR_PLAN_DAYS = env_int("CORRIDOR_PLAN_DAYS", 7)
 CORRIDOR_SMALL_CELL = env_int("CORRIDOR_SMALL_CELL", 5)
 # Uploads (lists from the field) are read whole: keep them bounded.
 CORRIDOR_MAX_UPLOAD_BYTES = env_int("CORRIDOR_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

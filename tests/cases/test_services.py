@@ -27,7 +27,7 @@ from tests.helpers import (
     last_audit,
     utc_moment_on_local_date,
 )
-from tests.plans import Planner
+from tests.journeys import Planner
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from corridor.crossings.models import Batch, BatchMember, BatchStatus, CrossingD
 from corridor.exceptions import AlreadyOnActiveBatch, QuotaExceeded
 from tests.factories import CompanionFactory, PersonFactory
 from tests.helpers import CROSSING_DATE, PLANNING_TIME
-from tests.plans import Planner
+from tests.journeys import Planner
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -53,7 +53,7 @@ from tests.helpers import (
     audit_actions,
     last_audit,
 )
-from tests.plans import Planner
+from tests.journeys import Planner
 
 NEXT_DATE = CROSSING_DATE + datetime.timedelta(days=2)
 

@@ -40,6 +40,7 @@ from corridor.crossings.models import (
     MovementOutcome,
     Outcome,
 )
+from corridor.crossings.signals import coordination_recorded
 from corridor.exceptions import (
     AlreadyOnActiveBatch,
     CrossingDayClosed,
@@ -166,6 +167,11 @@ def _event(
         at=at,
         recorded_by=actor,
     )
+
+
+def _announce(event: CoordinationEvent) -> None:
+    """Tell listeners (the planner) about a stopped or moved batch once the change is saved."""
+    transaction.on_commit(lambda: coordination_recorded.send(sender=CoordinationEvent, event=event))
 
 
 def _require_reason(reason: str, no_reason_given: bool) -> None:
@@ -641,7 +647,7 @@ def _coordination_stop(
             at=now,
             data={"party": party.code, "reason": reason, "no_reason_given": no_reason_given},
         )
-        _event(
+        event = _event(
             locked,
             kind,
             party,
@@ -652,6 +658,7 @@ def _coordination_stop(
             relayed_by=relayed_by,
             relayed_to=relayed_to,
         )
+        _announce(event)
     batch.refresh_from_db()
     return batch
 
@@ -774,7 +781,7 @@ def postpone_batch(
         locked.planned_date = new_date
         locked.save(update_fields=["planned_date"])
         locked.members.filter(active=True).update(needs_reconfirmation=True)
-        _event(
+        postponed = _event(
             locked,
             CoordinationEventKind.POSTPONED,
             party,
@@ -785,6 +792,7 @@ def postpone_batch(
             previous_date=previous_date,
             new_date=new_date,
         )
+        _announce(postponed)
     batch.refresh_from_db()
     return batch
 

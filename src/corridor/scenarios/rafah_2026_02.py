@@ -406,6 +406,20 @@ def _evacuation_batch(
     for case in Case.objects.filter(pk__in=case_ids).order_by(
         "urgency__rank", "referral_date", "pk"
     ):
+        # Everyone listed had a bed accepted for them by then.
+        for offer in case.offers.filter(status__in=[OfferStatus.OFFERED, OfferStatus.ACCEPTED]):
+            if offer.status == OfferStatus.OFFERED:
+                case_services.accept_offer(
+                    offer,
+                    actor=None,
+                    available_from=day - datetime.timedelta(days=4),
+                    on=day - datetime.timedelta(days=5),
+                )
+            elif offer.available_from is None or offer.available_from > day:
+                DestinationOffer.objects.filter(pk=offer.pk).update(
+                    available_from=day - datetime.timedelta(days=4)
+                )
+        case.refresh_from_db()
         crossing_services.add_case_to_batch(
             batch, case, actor=None, at=_at(day - datetime.timedelta(days=3), 10)
         )
