@@ -173,3 +173,21 @@ def test_with_a_new_key_first_in_the_environment_rotation_moves_values_to_it(
 def test_drop_old_and_new_key_together_are_refused(db: None):
     with pytest.raises(CommandError, match="cannot be used together"):
         run("--drop-old", "--new-key", Fernet.generate_key().decode())
+
+
+def test_totp_secrets_are_stored_encrypted_and_rotate_with_the_keys(db):
+    from allauth.mfa.models import Authenticator
+
+    from corridor import crypto
+    from corridor.key_rotation import rotate_keys
+    from tests.factories import TOTP_SECRET, UserFactory, give_totp
+
+    user = UserFactory(username="needs-totp")
+    give_totp(user)
+    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
+    assert TOTP_SECRET not in stored
+    assert crypto.decrypt(stored) == TOTP_SECRET
+    rotate_keys()
+    rotated = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
+    assert rotated != stored
+    assert crypto.decrypt(rotated) == TOTP_SECRET

@@ -48,8 +48,34 @@ class DropReport:
     checked: int
 
 
+# Secrets kept encrypted inside django-allauth's authenticator rows (a JSON column).
+AUTHENTICATOR_SECRETS = ("secret", "seed")
+
+
+def _rewrite_authenticators(transform: Callable[[str], str | None]) -> int:
+    from allauth.mfa.models import Authenticator
+
+    rewritten = 0
+    with transaction.atomic():
+        for authenticator in Authenticator.objects.select_for_update().order_by("pk"):
+            data = dict(authenticator.data)
+            changed = False
+            for key in AUTHENTICATOR_SECRETS:
+                token = data.get(key)
+                if isinstance(token, str) and token:
+                    new = transform(token)
+                    if new is not None and new != token:
+                        data[key] = new
+                        changed = True
+            if changed:
+                authenticator.data = data
+                authenticator.save(update_fields=["data"])
+                rewritten += 1
+    return rewritten
+
+
 def _rewrite_all(transform: Callable[[str], str | None], batch_size: int) -> dict[str, int]:
-    rewritten = {}
+    rewritten = {"mfa.authenticator.data": _rewrite_authenticators(transform)}
     for model, field in crypto.encrypted_fields():
         rewritten[crypto.field_label(model, field)] = crypto.rewrite_column(
             connection,
@@ -132,6 +158,17 @@ def values_needing_retired_keys(batch_size: int = 1000) -> tuple[int, int]:
             connection, table, column, batch_size, model._meta.pk.column
         ):
             for _pk, token in rows:
+                checked += 1
+                try:
+                    newest.decrypt(token.encode("ascii"))
+                except (InvalidToken, UnicodeEncodeError):
+                    stale += 1
+    from allauth.mfa.models import Authenticator
+
+    for data in Authenticator.objects.values_list("data", flat=True):
+        for key in AUTHENTICATOR_SECRETS:
+            token = data.get(key)
+            if isinstance(token, str) and token:
                 checked += 1
                 try:
                     newest.decrypt(token.encode("ascii"))

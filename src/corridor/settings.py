@@ -179,6 +179,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Accounts (django-allauth): usernames only, created by administrators; no sign-up, no e-mail.
 ACCOUNT_ADAPTER = "corridor.accounts.adapters.AccountAdapter"
+MFA_ADAPTER = "corridor.accounts.adapters.MFAAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

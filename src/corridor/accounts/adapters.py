@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
+from corridor import crypto
 from corridor.audit import services as audit
 
 # Attempted usernames are kept on the record; a very long one is cut, never stored whole.
@@ -31,3 +33,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
                     data={"username": str(credentials.get("username", ""))[:USERNAME_KEPT]},
                 )
             raise
+
+
+class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
+    """TOTP secrets and recovery-code seeds are stored encrypted, with the records' own keys."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)
