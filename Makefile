@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export CORRIDOR_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test venv lint format messages migrate clean
+.PHONY: demo test venv lint format messages migrate clean bench
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,9 @@ format: venv
 
 clean:
 	rm -rf $(VENV) var
+
+bench: venv
+	$(BIN)/python bench/planning.py
+	$(BIN)/python bench/simulation.py
+	$(BIN)/python bench/load_scenario.py
+	$(BIN)/python bench/plan_from_database.py
