@@ -381,3 +381,25 @@ def test_navigation_offers_only_the_pages_a_role_may_use(world):
     auditor_home = world.clients["auditor"].get("/").content.decode()
     assert 'href="/audit/"' in auditor_home
     assert 'href="/cases/"' not in auditor_home
+
+
+def test_auditors_filter_the_log_by_person_user_party_and_date(world):
+    client = world.clients["auditor"]
+    # events about the patient of the offered case: reading its clinical summary
+    world.clients["referral"].get(f"/cases/{world.case_offered.reference}/")
+    by_person = client.get("/audit/", {"person": "900000001"}).content.decode()
+    assert "case.clinical_read" in by_person
+    by_user = client.get("/audit/", {"user": "ref"}).content.decode()
+    assert "case.clinical_read" in by_user
+    assert "liaison2" not in by_user
+    by_other_user = client.get("/audit/", {"user": "analyst"}).content.decode()
+    assert "case.clinical_read" not in by_other_user
+    by_party = client.get("/audit/", {"party": "moh"}).content.decode()
+    assert "case.clinical_read" in by_party
+    by_other_party = client.get("/audit/", {"party": "embassy"}).content.decode()
+    assert "case.clinical_read" not in by_other_party
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    future = client.get("/audit/", {"since": tomorrow}).content.decode()
+    assert "case.clinical_read" not in future
+    # reading the log is itself on the record
+    assert AuditEvent.objects.filter(action="audit.read", actor__username="auditor").exists()

@@ -114,11 +114,18 @@ def test_cancelling_a_batch_proposes_a_replan_with_its_diff(
         )
     replan = PlanProposal.objects.filter(status=ProposalStatus.PROPOSED).latest("pk")
     assert replan.base_id == proposal.pk
-    assert replan.trigger == {"type": "batch_cancelled", "date": batch.planned_date.isoformat()}
+    assert replan.trigger["type"] == "batch_cancelled"
+    assert replan.trigger["date"] == batch.planned_date.isoformat()
     moved = {c["case"] for c in replan.changes}
     on_batch = set(batch.members.filter(role="patient").values_list("case__reference", flat=True))
     assert on_batch & moved, "the cancelled batch's cases appear in the diff"
     assert all(c["text_en"] and c["text_ar"] for c in replan.changes)
+    bumped = replan.trigger["bumped"]
+    assert bumped, "cases that lost their seat are named"
+    before = dict(Case.objects.filter(reference__in=bumped).values_list("reference", "bump_count"))
+    accept_plan(replan, actor=coordinator)
+    after = dict(Case.objects.filter(reference__in=bumped).values_list("reference", "bump_count"))
+    assert all(after[r] == before[r] + 1 for r in bumped)
 
 
 def test_plan_command_prints_a_table_and_json(rafah):
@@ -166,3 +173,15 @@ def test_plan_command_plans_a_problem_file_without_a_database(tmp_path):
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1
     assert "bad.json" in result.stderr
+
+
+def test_plan_command_reports_weights_that_change_no_ranking(rafah):
+    out = io.StringIO()
+    call_command(
+        "plan", "--crossing", "rafah", "--from", "2026-02-05", "--as-of", "2026-02-04T13:00",
+        "--check-weights", stdout=out,
+    )  # fmt: skip
+    lines = {line.split()[0]: line for line in out.getvalue().splitlines()}
+    # nobody has been bumped yet on the scenario's list, so the bump weight moves no one
+    assert " inert " in lines["bump"]
+    assert " effective " in lines["waiting_per_day"]

@@ -304,6 +304,15 @@ def withdraw_case(
         return case
 
 
+def record_bump(case: Case, *, actor: Any, reason: str) -> Case:
+    """A case lost its planned seat to an event: it keeps its seniority, and the bump counts."""
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(bump_count=models.F("bump_count") + 1)
+        audit.record("case.bumped", case, actor=actor, data={"reason": reason})
+    case.refresh_from_db()
+    return case
+
+
 def requeue_case(
     case: Case,
     *,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from corridor import planning
 from corridor.audit import services as audit
+from corridor.cases import services as case_services
 from corridor.cases.models import WAITING_STATUSES, Case
 from corridor.crossings import services as crossing_services
 from corridor.crossings.models import Batch, BatchKind, BatchStatus, Crossing, Direction
@@ -94,7 +95,7 @@ def propose_replan(
             planned_at=problem.planned_at,
             rules_version=result.plan.rules_version,
             plan=result.plan.to_dict(),
-            trigger=planning.event_to_dict(event),
+            trigger={**planning.event_to_dict(event), "bumped": list(result.bumped)},
             changes=[change_to_dict(change) for change in result.changes],
             base=base,
             created_at=now,
@@ -192,6 +193,11 @@ def accept_plan(
                     defaults={"position": entry.position, "proposal": locked},
                 )
                 outcome.standby += 1
+        bumped = Case.objects.filter(reference__in=locked.trigger.get("bumped", []))
+        for case in bumped.order_by("pk"):
+            case_services.record_bump(
+                case, actor=actor, reason=str(locked.trigger.get("type", "re-plan"))
+            )
         PlanProposal.objects.filter(
             crossing=locked.crossing, status=ProposalStatus.ACCEPTED
         ).update(status=ProposalStatus.SUPERSEDED)

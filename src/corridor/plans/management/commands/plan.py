@@ -42,6 +42,11 @@ class Command(CorridorCommand):
         parser.add_argument("--time-limit", type=float, default=1.0, help="solver seconds")
         parser.add_argument("--json", action="store_true", help="print the plan as JSON")
         parser.add_argument(
+            "--check-weights",
+            action="store_true",
+            help="report each weight that changes no ranking on this waiting list",
+        )
+        parser.add_argument(
             "--save", action="store_true", help="keep the plan as a proposal to accept"
         )
 
@@ -58,7 +63,7 @@ class Command(CorridorCommand):
                 raise CommandError(f"no such problem file: {options['problem']}") from None
             except planning.ProblemError as exc:
                 raise CommandError(f"{options['problem']}: {exc}") from None
-            self._print(planning.plan(problem, solver), options["json"])
+            self._finish(problem, solver, options)
             return
         if not options["crossing"] or not options["first_day"]:
             raise CommandError("give --problem FILE, or --crossing CODE and --from DATE")
@@ -89,6 +94,15 @@ class Command(CorridorCommand):
             self._print(planning.Plan.from_dict(proposal.plan), options["json"])
             return
         problem = build_problem(crossing, first_day, options["days"], at=at)
+        self._finish(problem, solver, options)
+
+    def _finish(
+        self, problem: planning.Problem, solver: planning.Options, options: dict[str, Any]
+    ) -> None:
+        if options["check_weights"]:
+            for finding in planning.check_weights(problem):
+                self.stdout.write(f"{finding.name:24} {finding.status:10} {finding.message}")
+            return
         self._print(planning.plan(problem, solver), options["json"])
 
     def _print(self, plan: planning.Plan, as_json: bool) -> None:
