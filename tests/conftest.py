@@ -7,11 +7,13 @@ holds no role.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 from pytest_django import Settings
 
 from corridor.accounts.models import Party, PartyKind, Role, User
@@ -19,6 +21,12 @@ from corridor.crossings.models import Crossing, CrossingDay
 from tests.factories import CrossingDayFactory, CrossingFactory, PartyFactory, UserFactory
 from tests.helpers import CROSSING_DATE
 from tests.journeys import Planner
+
+# In CI the property tests draw the same examples every run, so a red run can be reproduced;
+# locally they explore new examples each time.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

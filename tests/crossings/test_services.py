@@ -1158,3 +1158,39 @@ def test_a_batch_cannot_be_postponed_to_a_closed_day(
     batch.refresh_from_db()
     assert batch.status == BatchStatus.CANCELLED
     assert batch.planned_date == CROSSING_DATE
+
+
+def test_a_child_never_crosses_without_a_cleared_adult_companion(
+    plan: Planner, coordinator: User
+) -> None:
+    child = PersonFactory(date_of_birth=CROSSING_DATE - datetime.timedelta(days=365 * 7))
+    case = plan.case(patient=child)
+    CompanionFactory(case=case, person=PersonFactory(date_of_birth=datetime.date(1988, 1, 1)))
+    batch = plan.submitted(case)
+    services.record_clearance(
+        _patient(batch), Clearance.CLEARED, party=plan.authority, actor=coordinator
+    )
+    services.record_clearance(
+        _companion(batch), Clearance.REFUSED, party=plan.authority, actor=coordinator
+    )
+    plan.confirm(batch)
+
+    with pytest.raises(DomainError, match="is a child and cannot cross without a cleared adult"):
+        services.mark_member_crossed(
+            _patient(batch), actor=coordinator, at=at_local(CROSSING_DATE, 10)
+        )
+    assert not Movement.objects.exists()
+
+
+def test_a_child_with_a_cleared_adult_companion_crosses(plan: Planner, coordinator: User) -> None:
+    child = PersonFactory(date_of_birth=CROSSING_DATE - datetime.timedelta(days=365 * 7))
+    case = plan.case(patient=child)
+    CompanionFactory(case=case, person=PersonFactory(date_of_birth=datetime.date(1988, 1, 1)))
+    batch = plan.confirmed(case)
+
+    services.mark_member_crossed(_patient(batch), actor=coordinator, at=at_local(CROSSING_DATE, 10))
+    services.mark_member_crossed(
+        _companion(batch), actor=coordinator, at=at_local(CROSSING_DATE, 10, 5)
+    )
+
+    assert Movement.objects.count() == 2

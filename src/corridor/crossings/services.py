@@ -877,6 +877,26 @@ def _write_movement(
     return movement
 
 
+def _require_cleared_adult_for_child(
+    member: BatchMember, batch: Batch, *, on: datetime.date
+) -> None:
+    """A child patient never crosses without an adult companion who is cleared and travelling."""
+    limit: int = settings.CORRIDOR_CHILD_AGE_LIMIT
+    if not member.person.is_child_on(on, limit):
+        return
+    companions = batch.members.filter(
+        case=member.case,
+        role=MemberRole.COMPANION,
+        clearance=Clearance.CLEARED,
+        needs_reconfirmation=False,
+    ).filter(models.Q(active=True) | models.Q(outcome=Outcome.CROSSED))
+    if not any(not c.person.is_child_on(on, limit) for c in companions.select_related("person")):
+        raise DomainError(
+            _("%(person)s is a child and cannot cross without a cleared adult companion.")
+            % {"person": member.person.name_ar}
+        )
+
+
 def mark_member_crossed(
     member: BatchMember, *, actor: Any, at: datetime.datetime | None = None
 ) -> BatchMember:
@@ -899,6 +919,8 @@ def mark_member_crossed(
                     _("Companion %(person)s cannot cross before or without their patient.")
                     % {"person": member.person.name_ar}
                 )
+        if member.role == MemberRole.PATIENT:
+            _require_cleared_adult_for_child(member, batch, on=timezone.localdate(now))
         member.active = False
         member.outcome = Outcome.CROSSED
         member.outcome_at = now
