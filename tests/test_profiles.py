@@ -129,6 +129,11 @@ def test_analyst_sees_aggregates_only_with_small_cells_suppressed(offered_case):
             assert forbidden not in text, (fmt, forbidden)
     rows = json.loads(as_json)["rows"]
     assert rows == [{"clinical_category": "trauma", "count": 7}]
+    CaseFactory(clinical_category="burns", status=CaseStatus.APPROVED)
+    small = json.loads(client.get("/reports/waiting_by_category.json").content)["rows"]
+    assert {"clinical_category": "burns", "count": "<5"} in small
+    assert "&lt;5" in client.get("/reports/").content.decode()
+    assert "burns,<5" in client.get("/reports/waiting_by_category.csv").content.decode("utf-8-sig")
     tables = analyst_tables(5)
     for name, table in tables.items():
         if name == "threshold":

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from corridor.audit import services as audit
 from corridor.exceptions import DomainError
 
 
@@ -35,3 +37,45 @@ def service_action(
     action.__name__ = f"action_{service.__name__}"
     action.short_description = description  # type: ignore[attr-defined]
     return action
+
+
+class AuditedAdminMixin:
+    """Admin for configuration: every save is on the audit chain, and nothing is deleted."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            audit.record(
+                "admin.changed" if change else "admin.added",
+                obj,
+                actor=request.user,
+                data={"fields": sorted(getattr(form, "changed_data", []))},
+            )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_formset(request, form, formset, change)  # type: ignore[misc]
+            if formset.has_changed():
+                audit.record(
+                    "admin.changed",
+                    form.instance,
+                    actor=request.user,
+                    data={"inline": formset.model._meta.label_lower},
+                )
+
+
+class CorridorAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class RecordAdmin(CorridorAdmin):
+    """Records written by services only (events, movements): shown, never added or edited."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -49,6 +49,11 @@ class Profile:
     def keys(self) -> list[str]:
         return [c.key for c in self.columns]
 
+    @property
+    def headers(self) -> list[str]:
+        """The columns' labels in the active language, for files that people read."""
+        return [str(c.label) for c in self.columns]
+
 
 def _age(person: Any) -> int:
     return int(person.age_on(timezone.localdate()))
@@ -119,6 +124,38 @@ def receiving_queryset(cases: QuerySet[Any]) -> QuerySet[Any]:
 def suppress(count: int, threshold: int) -> int | str:
     """A count for publication: any count below the threshold is shown as '<threshold'."""
     return f"<{threshold}" if count < threshold else count
+
+
+# Counts of people in the situation's data; quotas and dates are not counts of people.
+PEOPLE_COUNTS = frozenset(
+    {
+        "crossed_out",
+        "crossed_in",
+        "turned_back_out",
+        "turned_back_in",
+        "members",
+        "count",
+        "waiting_total",
+        "decided",
+        "eligible",
+        "ineligible",
+        "undecided",
+    }
+)
+
+
+def suppress_counts(data: Any, threshold: int) -> Any:
+    """A copy of nested situation data with every count of people below the threshold hidden."""
+    if isinstance(data, dict):
+        return {
+            key: suppress(value, threshold)
+            if key in PEOPLE_COUNTS and isinstance(value, int)
+            else suppress_counts(value, threshold)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [suppress_counts(item, threshold) for item in data]
+    return data
 
 
 def analyst_tables(threshold: int) -> dict[str, Any]:

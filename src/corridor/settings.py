@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "corridor.returns",
     "corridor.plans",
     "corridor.scenarios",
+    "corridor.interop",
     "corridor.web",
     # After Corridor's apps, so that Corridor's templates override allauth's.
     "allauth",

@@ -238,6 +238,41 @@ def expectations(world: World) -> list[tuple[str, dict[str, int], str]]:
             NARRATIVE,
         ),
         ("/returns/", {**dict.fromkeys(ALL, 403), "returns": 200}, "900000003"),
+        (
+            "/cases/receiving/export.csv",
+            {**dict.fromkeys(ALL, 403), "liaison": 200, "liaison_elsewhere": 200},
+            "reference",
+        ),
+        (
+            "/reports/waiting_by_category.csv",
+            {**dict.fromkeys(ALL, 403), "analyst": 200, "coordinator": 200},
+            "count",
+        ),
+        (
+            "/crossing/incidents/",
+            {
+                **dict.fromkeys(ALL, 403),
+                "officer": 200,
+                "officer_elsewhere": 200,
+                "coordinator": 200,  # may break the glass, so the page opens; it lists nothing
+            },
+            "Protection incidents",
+        ),
+        (
+            "/crossing/batches/",
+            {
+                **dict.fromkeys(ALL, 403),
+                "coordinator": 200,
+                "officer": 200,
+                "officer_elsewhere": 200,
+            },
+            "Batches",
+        ),
+        (
+            f"/access/break-glass/incident/{world.incident.pk}/",
+            {**dict.fromkeys(ALL, 403), "coordinator": 200},
+            "Break the glass",
+        ),
         ("/reports/", {**dict.fromkeys(ALL, 403), "analyst": 200, "coordinator": 200}, "Reports"),
         ("/audit/", {**dict.fromkeys(ALL, 403), "auditor": 200}, "Audit log"),
         ("/audit/break-glass/", {**dict.fromkeys(ALL, 403), "auditor": 200}, "Break-the-glass"),
@@ -403,3 +438,36 @@ def test_auditors_filter_the_log_by_person_user_party_and_date(world):
     assert "case.clinical_read" not in future
     # reading the log is itself on the record
     assert AuditEvent.objects.filter(action="audit.read", actor__username="auditor").exists()
+
+
+def test_a_receiving_liaison_sees_the_case_without_the_patients_identity(world):
+    page = world.clients["liaison"].get(f"/cases/{world.case_offered.reference}/").content.decode()
+    patient = world.case_offered.patient
+    assert CLINICAL in page
+    for identity in (patient.name_ar, patient.name_latin, "900000001", "1990-05-17"):
+        assert identity not in page
+    coordinator_page = (
+        world.clients["coordinator"].get(f"/cases/{world.case_offered.reference}/").content.decode()
+    )
+    assert patient.name_latin in coordinator_page
+
+
+def test_analysts_see_the_situation_with_small_counts_hidden(world):
+    from corridor.crossings.models import CrossingDay
+
+    CrossingDay.objects.create(
+        crossing=world.batch_today.crossing, date=world.batch_today.planned_date, quota_out=50
+    )
+    analyst_page = world.clients["analyst"].get("/").content.decode()
+    coordinator_page = world.clients["coordinator"].get("/").content.decode()
+    # batch of today holds one person: exact for the coordinator, hidden for the analyst
+    assert "&lt;5" in analyst_page
+    assert "&lt;5" not in coordinator_page
+    assert ">1<" in coordinator_page.replace(" ", "")
+
+
+def test_a_coordinator_lists_no_incident_without_breaking_the_glass(world):
+    page = world.clients["coordinator"].get("/crossing/incidents/").content.decode()
+    assert f"/crossing/incidents/{world.incident.pk}/" not in page
+    officer_page = world.clients["officer"].get("/crossing/incidents/").content.decode()
+    assert f"/crossing/incidents/{world.incident.pk}/" in officer_page

@@ -1194,3 +1194,25 @@ def test_a_child_with_a_cleared_adult_companion_crosses(plan: Planner, coordinat
     )
 
     assert Movement.objects.count() == 2
+
+
+def test_the_admin_cannot_lower_a_quota_below_the_seats_confirmed(
+    plan: Planner, crossing_day: CrossingDay
+) -> None:
+    from corridor.crossings.admin import CrossingDayForm
+
+    plan.confirmed(plan.case(companions=2))
+    data = {
+        "crossing": crossing_day.crossing_id,
+        "date": crossing_day.date,
+        "status": "open",
+        "quota_out": 2,
+        "quota_in": 10,
+        "quota_source": "",
+        "notes": "",
+    }
+    form = CrossingDayForm(data, instance=crossing_day)
+    assert not form.is_valid()
+    assert "3 people are already confirmed" in str(form.errors["quota_out"])
+    form = CrossingDayForm({**data, "quota_out": 3}, instance=crossing_day)
+    assert form.is_valid(), form.errors

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from corridor.planning import (
     BatchCancelled,
     BatchPostponed,
@@ -14,6 +16,7 @@ from corridor.planning import (
     CrossingDayClosed,
     Event,
     NewCase,
+    Options,
     PersonRefused,
     ReasonCode,
     event_from_dict,
@@ -133,6 +136,23 @@ def test_a_new_critical_case_takes_the_seat_of_a_stable_case_told_its_date() -> 
     assert result.bumped == (left[0].case_id,)
     entered = result.change("K")
     assert entered is not None and entered.reason.code is ReasonCode.NEW_CRITICAL_CASE
+
+
+@pytest.mark.parametrize("options", [FAST, Options(solver="greedy")], ids=["cp-sat", "greedy"])
+def test_a_told_case_moved_to_a_later_day_by_a_more_urgent_case_says_so(options: Options) -> None:
+    told = case("T", companions=1, listed_on=0, told=True)
+    given = problem([told], [day(0, quota=2, stretchers=1), day(1, quota=2, stretchers=0)])
+    before = plan(given, options)
+    assert before.assignments()["T"][0] == DAY0
+    critical = case("K", "critical", waited=0, stretcher=True)
+    result = replan(given, before, NewCase(critical), options)
+    assert result.plan.assignments()["K"][0] == DAY0
+    moved = result.change("T")
+    assert moved is not None and moved.kind is ChangeKind.MOVED and moved.told_date
+    assert (moved.before, moved.after) == (DAY0, DAY1)
+    assert moved.reason.code is ReasonCode.DISPLACED_BY_MORE_URGENT
+    assert moved.text_en == "the seat was needed by a more urgent case (K)"
+    assert result.bumped == ("T",)
 
 
 def test_a_case_told_its_date_is_not_moved_for_a_case_of_the_same_tier() -> None:

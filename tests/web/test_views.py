@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from corridor.accounts.models import Party, Role, User
 from corridor.accounts.services import grant_role
+from corridor.crossings.models import CrossingDay
 from tests.factories import give_totp
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,51 @@ def test_admin_shows_status_fields_read_only(client):
 
     for admin_class in (CaseAdmin, BatchAdmin, ReturnRegistrationAdmin):
         assert "status" in admin_class.readonly_fields
+
+
+def test_the_admin_never_deletes_and_hides_clinical_text_and_the_audit_log(client, rf):
+    from corridor.accounts.services import grant_role
+
+    user = User.objects.create_superuser("root2", password="pw-for-tests-1")
+    grant_role(user, Role.ADMINISTRATOR)
+    request = rf.get("/admin/")
+    request.user = user
+    registered = admin.site._registry
+    for model, model_admin in registered.items():
+        if model._meta.app_label.startswith(
+            ("accounts", "cases", "crossings", "people", "returns")
+        ):
+            assert not model_admin.has_delete_permission(request), model
+        lifecycle = any(f.name == "status" for f in model._meta.fields)
+        # A crossing day's status is the calendar administrators keep, not a life cycle.
+        if lifecycle and model is not CrossingDay and model_admin.has_change_permission(request):
+            assert "status" in model_admin.get_readonly_fields(request), model
+    from corridor.audit.models import AuditEvent
+    from corridor.cases.models import Case
+    from corridor.crossings.models import CoordinationEvent, Incident, Movement
+    from corridor.people.models import Person
+
+    assert AuditEvent not in registered
+    for model in (CoordinationEvent, Movement):
+        assert not registered[model].has_add_permission(request)
+    for model, field in ((Case, "clinical_summary"), (Incident, "narrative"), (Person, "phone")):
+        form = registered[model].get_form(request)
+        assert field not in form.base_fields, (model, field)
+
+
+def test_an_admin_change_is_on_the_audit_chain(client):
+    from corridor.accounts.services import grant_role
+    from corridor.audit.models import AuditEvent
+
+    user = User.objects.create_superuser("root3", password="pw-for-tests-1")
+    grant_role(user, Role.ADMINISTRATOR)
+    give_totp(user)
+    party = Party.objects.create(code="p1", name_ar="ج", name_en="P", kind="other")
+    client.force_login(user)
+    response = client.post(
+        reverse("admin:accounts_party_change", args=[party.pk]),
+        {"code": "p1", "name_ar": "ج", "name_en": "P renamed", "kind": "other", "country": ""},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(action="admin.changed").last()
+    assert event.object_id == str(party.pk) and "name_en" in event.data["fields"]

@@ -7,18 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from corridor.accounts import services
 from corridor.accounts.models import Facility, Party, RoleGrant, User
-from corridor.admin_actions import service_action
+from corridor.admin_actions import AuditedAdminMixin, CorridorAdmin, service_action
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(CorridorAdmin):
     list_display = ["code", "name_en", "name_ar", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["code", "name_en", "name_ar"]
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(CorridorAdmin):
     list_display = ["code", "name_en", "name_ar", "kind", "party", "locality"]
     list_filter = ["kind", "party"]
     search_fields = ["code", "name_en", "name_ar"]
@@ -31,7 +31,7 @@ class RoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     list_display = ["username", "party", "is_active", "last_login"]
     list_filter = ["party", "is_active", "role_grants__role"]
     inlines = [RoleGrantInline]
@@ -54,7 +54,7 @@ admin.site.unregister(Authenticator)
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
+class AuthenticatorAdmin(CorridorAdmin):
     list_display = ["user", "type", "created_at", "last_used_at"]
     list_filter = ["type"]
     search_fields = ["user__username"]

@@ -1,7 +1,7 @@
 """The permission policy: which role may do what, and on which rows.
 
 Every view, export and command that touches personal data names one action of this module;
-`tests/accounts/test_policy_coverage.py` fails when a URL has none. Rows are scoped here, not in
+`tests/accounts/test_policy.py` fails when a URL or a command has none. Rows are scoped here, not in
 views: a view asks `scope(user, action, queryset)` or `get_visible_or_404(...)`.
 """
 
@@ -31,6 +31,8 @@ View = Callable[..., HttpResponse]
 SITUATION_VIEW = "situation.view"
 CASE_VIEW = "case.view"
 CASE_CLINICAL = "case.clinical"
+CASE_IDENTITY = "case.identity"
+SITUATION_DETAIL = "situation.detail"
 BATCH_VIEW = "batch.view"
 MANIFEST_EXPORT = "manifest.export"
 RECEIVING_VIEW = "receiving.view"
@@ -72,6 +74,16 @@ RULES: dict[str, Rule] = {
             CASE_VIEW,
             {R.COORDINATOR, R.MEDICAL_REVIEWER, R.REFERRAL_OFFICER, R.RECEIVING_LIAISON},
             "A case's identity, category, urgency and status.",
+        ),
+        _rule(
+            CASE_IDENTITY,
+            {R.COORDINATOR, R.MEDICAL_REVIEWER, R.REFERRAL_OFFICER},
+            "A patient's name and date of birth on the case page (not for receiving parties).",
+        ),
+        _rule(
+            SITUATION_DETAIL,
+            set(ALL_ROLES) - {R.ANALYST},
+            "Exact operational counts on the situation page (analysts see small cells hidden).",
         ),
         _rule(
             CASE_CLINICAL,
@@ -178,7 +190,7 @@ def _row_filters(user: User, action: str) -> list[models.Q]:
     nothing = models.Q(pk__in=[])
     filters: list[models.Q] = []
     for role in sorted(held):
-        if action in (CASE_VIEW, CASE_CLINICAL):
+        if action in (CASE_VIEW, CASE_CLINICAL, CASE_IDENTITY):
             if role == R.COORDINATOR:
                 filters.append(models.Q())
             elif role == R.MEDICAL_REVIEWER:
@@ -245,7 +257,7 @@ def scope(user: Any, action: str, queryset: models.QuerySet[M]) -> models.QueryS
         for row_filter in filters:
             combined |= row_filter
         scoped = queryset.filter(combined)
-    if action in (CASE_VIEW, CASE_CLINICAL, RECEIVING_VIEW, RECEIVING_EXPORT):
+    if action in (CASE_VIEW, CASE_CLINICAL, CASE_IDENTITY, RECEIVING_VIEW, RECEIVING_EXPORT):
         scoped = scoped.distinct()
     return scoped
 

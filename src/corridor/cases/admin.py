@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from corridor.admin_actions import service_action
+from corridor.admin_actions import CorridorAdmin, RecordAdmin, service_action
 from corridor.cases import services
 from corridor.cases.models import Case, Companion, DestinationOffer, UrgencyChange, UrgencyTier
 
 
 @admin.register(UrgencyTier)
-class UrgencyTierAdmin(admin.ModelAdmin):
+class UrgencyTierAdmin(CorridorAdmin):
     list_display = ["code", "name_en", "name_ar", "rank", "fhir_priority"]
 
 
@@ -26,7 +26,9 @@ class OfferInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(CorridorAdmin):
+    # Administrators see no clinical data by default.
+    exclude = ["clinical_summary"]
     list_display = [
         "reference",
         "patient",
@@ -55,7 +57,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Companion)
-class CompanionAdmin(admin.ModelAdmin):
+class CompanionAdmin(CorridorAdmin):
     list_display = ["person", "case", "relationship", "is_guardian", "status"]
     list_filter = ["status", "relationship", "is_guardian"]
     raw_id_fields = ["case", "person", "replaces"]
@@ -67,7 +69,7 @@ class CompanionAdmin(admin.ModelAdmin):
 
 
 @admin.register(DestinationOffer)
-class DestinationOfferAdmin(admin.ModelAdmin):
+class DestinationOfferAdmin(CorridorAdmin):
     list_display = ["case", "receiving_party", "status", "offered_on", "answered_on"]
     list_filter = ["status", "receiving_party"]
     raw_id_fields = ["case"]
@@ -79,7 +81,7 @@ class DestinationOfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(UrgencyChange)
-class UrgencyChangeAdmin(admin.ModelAdmin):
+class UrgencyChangeAdmin(RecordAdmin):
     list_display = ["case", "previous", "new", "changed_at", "changed_by"]
     raw_id_fields = ["case"]
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("receiving/", views.receiving_list, name="receiving"),
     path("receiving/export.<str:fmt>", views.receiving_export, name="receiving_export"),
     path("<str:reference>/", views.case_detail, name="detail"),
+    path("<str:reference>/fhir.json", views.case_fhir, name="fhir"),
 ]

@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from corridor.admin_actions import service_action
+from corridor.admin_actions import CorridorAdmin, RecordAdmin, service_action
 from corridor.crossings import services
 from corridor.crossings.models import (
     Batch,
@@ -9,13 +10,15 @@ from corridor.crossings.models import (
     CoordinationEvent,
     Crossing,
     CrossingDay,
+    DayStatus,
+    Direction,
     Incident,
     Movement,
 )
 
 
 @admin.register(Crossing)
-class CrossingAdmin(admin.ModelAdmin):
+class CrossingAdmin(CorridorAdmin):
     list_display = [
         "code",
         "name_en",
@@ -27,8 +30,54 @@ class CrossingAdmin(admin.ModelAdmin):
     ]
 
 
+class CrossingDayForm(forms.ModelForm):
+    """A quota may change, but never below the seats already confirmed for that day."""
+
+    class Meta:
+        model = CrossingDay
+        fields = [
+            "crossing",
+            "date",
+            "status",
+            "quota_out",
+            "quota_in",
+            "agreed_quota_out",
+            "agreed_quota_in",
+            "quota_source",
+            "companions_count_in_quota",
+            "notes",
+        ]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        day = self.instance
+        if day.pk is None:
+            return data
+        for direction, field in ((Direction.OUT, "quota_out"), (Direction.IN, "quota_in")):
+            taken = services.seats_taken(day.crossing, day.date, direction)
+            quota = data.get(field)
+            if isinstance(quota, int) and quota < taken:
+                self.add_error(
+                    field,
+                    _(
+                        "%(taken)s people are already confirmed for this day; "
+                        "the quota cannot be lower."
+                    )
+                    % {"taken": taken},
+                )
+        if data.get("status") == DayStatus.CLOSED and any(
+            services.seats_taken(day.crossing, day.date, d) for d in (Direction.OUT, Direction.IN)
+        ):
+            self.add_error(
+                "status",
+                _("Batches are confirmed for this day: postpone or cancel them before closing it."),
+            )
+        return data
+
+
 @admin.register(CrossingDay)
-class CrossingDayAdmin(admin.ModelAdmin):
+class CrossingDayAdmin(CorridorAdmin):
+    form = CrossingDayForm
     list_display = ["crossing", "date", "status", "quota_out", "quota_in", "quota_source"]
     list_filter = ["crossing", "status"]
     date_hierarchy = "date"
@@ -67,7 +116,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(CorridorAdmin):
     list_display = ["number", "kind", "crossing", "direction", "planned_date", "status"]
     list_filter = ["crossing", "direction", "kind", "status"]
     readonly_fields = [
@@ -85,7 +134,7 @@ class BatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoordinationEvent)
-class CoordinationEventAdmin(admin.ModelAdmin):
+class CoordinationEventAdmin(RecordAdmin):
     list_display = ["batch", "kind", "party", "relayed_by", "reason_text", "at"]
     list_filter = ["kind", "party"]
 
@@ -94,7 +143,7 @@ class CoordinationEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Movement)
-class MovementAdmin(admin.ModelAdmin):
+class MovementAdmin(RecordAdmin):
     list_display = ["date", "crossing", "direction", "outcome", "batch"]
     list_filter = ["crossing", "direction", "outcome"]
     date_hierarchy = "date"
@@ -105,7 +154,9 @@ class MovementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(RecordAdmin):
+    # The narrative is the most sensitive text Corridor keeps: never shown in the admin.
+    exclude = ["narrative"]
     list_display = ["occurred_on", "crossing", "kind"]
     list_filter = ["crossing", "kind"]
     raw_id_fields = ["people"]

@@ -63,7 +63,13 @@ def manifest_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         pk=pk,
     )
     rows = _manifest_rows(batch)
-    response = render_export(rows, CLEARANCE_LIST.keys, fmt, f"clearance-list-batch-{batch.number}")
+    response = render_export(
+        rows,
+        CLEARANCE_LIST.keys,
+        fmt,
+        f"clearance-list-batch-{batch.number}",
+        headers=CLEARANCE_LIST.headers,
+    )
     authority = batch.crossing.operated_by
     record_share(
         actor=request.user,

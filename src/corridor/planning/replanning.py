@@ -213,7 +213,10 @@ def _diff(
         reason = _reason(case_id, kind, old, new, effects, freed, plan)
         if old and _lost_bed(prepared, case_id, old, effects):
             reason = effects.reason
-        if kind is ChangeKind.LEFT and case_id in told_ids and case_id not in effects.removed:
+        # A told case taken off its day, whether it left the plan or moved to another day,
+        # was displaced by a more urgent case that entered the day: say so, and bump it.
+        off_day = old is not None and (new is None or new[0] != old[0])
+        if off_day and case_id in told_ids and case_id not in effects.removed:
             urgent = _more_urgent(prepared, case_id, entering, old)
             if urgent:
                 reason = Reason(ReasonCode.DISPLACED_BY_MORE_URGENT, {"case": urgent})

@@ -1,18 +1,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from corridor.admin_actions import service_action
+from corridor.admin_actions import CorridorAdmin, service_action
 from corridor.returns import services
 from corridor.returns.models import EligibilityRule, ReturnRegistration
 
 
 @admin.register(EligibilityRule)
-class EligibilityRuleAdmin(admin.ModelAdmin):
+class EligibilityRuleAdmin(CorridorAdmin):
     list_display = ["code", "name_en", "residence_territory", "left_on_or_after", "active"]
 
 
 @admin.register(ReturnRegistration)
-class ReturnRegistrationAdmin(admin.ModelAdmin):
+class ReturnRegistrationAdmin(CorridorAdmin):
     list_display = ["person", "registered_with", "departure_date", "status", "eligibility_reason"]
     list_filter = ["status", "registered_with"]
     raw_id_fields = ["person", "household_members"]

@@ -7,5 +7,6 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.reports, name="reports"),
+    path("reports/hxl.csv", views.report_hxl, name="report_hxl"),
     path("reports/<str:name>.<str:fmt>", views.report_export, name="report_export"),
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -14,7 +15,8 @@ from corridor.crossings.models import Direction, MovementOutcome
 from corridor.exports import record_share
 from corridor.exports import render as render_export
 from corridor.i18n import local_name
-from corridor.profiles import analyst_tables
+from corridor.interop.hxl import hxl_csv, hxl_rows
+from corridor.profiles import analyst_tables, suppress_counts
 from corridor.returns.models import ReturnStatus
 from corridor.scenarios.status import situation
 
@@ -26,7 +28,10 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     roles = sorted(str(label) for value, label in Role.choices if value in user.role_codes)
-    context = {"situation": situation(), "roles": roles, "party_name": local_name(user.party)}
+    figures = situation()
+    if not policy.allows(user, policy.SITUATION_DETAIL):
+        figures = suppress_counts(figures, settings.CORRIDOR_SMALL_CELL)
+    context = {"situation": figures, "roles": roles, "party_name": local_name(user.party)}
     return render(request, "web/home.html", context)
 
 
@@ -111,5 +116,31 @@ def report_export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         legal_basis="public interest",
         people=0,
         fmt=fmt,
+    )
+    return response
+
+
+@require_GET
+@policy.requires(policy.AGGREGATES_EXPORT)
+def report_hxl(request: HttpRequest) -> HttpResponse:
+    """All public aggregates as one HXL CSV, small cells suppressed; audited as shared."""
+    party = getattr(request.user, "party", None)
+    rows = hxl_rows(
+        settings.CORRIDOR_SMALL_CELL,
+        org=party.name_en if party is not None else "",
+        today=timezone.localdate(),
+    )
+    response = HttpResponse(hxl_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="corridor-aggregates-hxl.csv"'
+    response["Cache-Control"] = "no-store"
+    record_share(
+        actor=request.user,
+        what="aggregates:hxl",
+        subject=None,
+        recipient="public",
+        purpose="public reporting of aggregates (HXL)",
+        legal_basis="public interest",
+        people=0,
+        fmt="hxl",
     )
     return response
