@@ -66,3 +66,22 @@ def test_a_user_may_hold_several_roles(db: None) -> None:
     user = UserFactory(roles=[Role.MEDICAL_REVIEWER, Role.REFERRAL_OFFICER])
 
     assert user.role_codes == {Role.MEDICAL_REVIEWER, Role.REFERRAL_OFFICER}
+
+
+def test_grant_role_command_makes_the_first_administrator(db) -> None:
+    import io
+
+    import pytest
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from corridor.accounts.models import Role, User
+
+    user = User.objects.create_superuser("first", password="pw-for-tests-1")
+    out = io.StringIO()
+    call_command("grant_role", "first", "administrator", stdout=out)
+    user.refresh_from_db()
+    assert user.has_role(Role.ADMINISTRATOR) and user.is_staff
+    assert "administrator" in out.getvalue()
+    with pytest.raises(CommandError, match="no user 'ghost'"):
+        call_command("grant_role", "ghost", "analyst")

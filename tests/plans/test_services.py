@@ -185,3 +185,11 @@ def test_plan_command_reports_weights_that_change_no_ranking(rafah):
     # nobody has been bumped yet on the scenario's list, so the bump weight moves no one
     assert " inert " in lines["bump"]
     assert " effective " in lines["waiting_per_day"]
+
+
+def test_the_plan_records_the_version_of_the_rules_in_force(rafah, settings):
+    first = build_problem(rafah, FIRST_DAY, 7, at=AS_OF).rules.version
+    settings.CORRIDOR_MAX_COMPANIONS = 3
+    second = build_problem(rafah, FIRST_DAY, 7, at=AS_OF).rules.version
+    assert first != second
+    assert first.startswith("2026-02-default+")

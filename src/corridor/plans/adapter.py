@@ -5,7 +5,10 @@ Candidate ids are case references; a companion's id is "companion-<pk>".
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import hashlib
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -70,7 +73,20 @@ def rules() -> planning.Rules:
     kwargs: dict[str, Any] = {"max_companions": settings.CORRIDOR_MAX_COMPANIONS}
     if tiers:
         kwargs["tiers"] = tiers
-    return planning.Rules(child_age=settings.CORRIDOR_CHILD_AGE_LIMIT, **kwargs)
+    base = planning.Rules(child_age=settings.CORRIDOR_CHILD_AGE_LIMIT, **kwargs)
+    # The version names the configuration actually in force, so a plan can be explained later.
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            {
+                "tiers": [(t.code, t.rank) for t in base.tiers],
+                "max_companions": base.max_companions,
+                "child_age": base.child_age,
+                "weights": repr(base.weights),
+            },
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()[:10]
+    return dataclasses.replace(base, version=f"{base.version}+{fingerprint}")
 
 
 def build_problem(
