@@ -1216,3 +1216,53 @@ def test_the_admin_cannot_lower_a_quota_below_the_seats_confirmed(
     assert "3 people are already confirmed" in str(form.errors["quota_out"])
     form = CrossingDayForm({**data, "quota_out": 3}, instance=crossing_day)
     assert form.is_valid(), form.errors
+
+
+def test_stopping_a_batch_twice_records_the_decision_once(plan: Planner, coordinator: User) -> None:
+    batch = plan.confirmed(plan.case())
+    services.cancel_batch(batch, party=plan.authority, actor=coordinator, no_reason_given=True)
+    services.cancel_batch(batch, party=plan.authority, actor=coordinator, no_reason_given=True)
+
+    assert _events(batch).count("cancelled") == 1
+    assert batch.status == BatchStatus.CANCELLED
+
+
+def test_a_postponed_batch_can_be_postponed_again(
+    plan: Planner, coordinator: User, crossing: Crossing
+) -> None:
+    later = CrossingDayFactory(crossing=crossing, date=NEXT_DATE + datetime.timedelta(days=1))
+    CrossingDayFactory(crossing=crossing, date=NEXT_DATE)
+    batch = plan.confirmed(plan.case())
+    services.cancel_batch(batch, party=plan.authority, actor=coordinator, no_reason_given=True)
+    services.postpone_batch(
+        batch, NEXT_DATE, party=plan.coordinating_party, actor=coordinator, reason="Thursday"
+    )
+    services.postpone_batch(
+        batch, NEXT_DATE, party=plan.coordinating_party, actor=coordinator, reason="Thursday"
+    )
+    services.postpone_batch(
+        batch, later.date, party=plan.coordinating_party, actor=coordinator, no_reason_given=True
+    )
+
+    assert batch.planned_date == later.date
+    assert batch.first_planned_date == CROSSING_DATE
+    assert _events(batch).count("postponed") == 2
+
+
+def test_releasing_a_cancelled_batch_requeues_its_cases_with_a_bump(
+    plan: Planner, coordinator: User
+) -> None:
+    case = plan.case(companions=1)
+    batch = plan.confirmed(case)
+    services.cancel_batch(batch, party=plan.authority, actor=coordinator, no_reason_given=True)
+
+    services.release_cancelled_batch(batch, actor=coordinator)
+
+    case.refresh_from_db()
+    assert batch.status == BatchStatus.CLOSED
+    assert (case.status, case.bump_count) == (CaseStatus.REQUEUED, 1)
+    assert not batch.members.filter(active=True).exists()
+    assert set(batch.members.values_list("outcome", flat=True)) == {"withdrawn"}
+    # the people can be listed again
+    again = plan.batch(case)
+    assert again.members.count() == 2

@@ -79,8 +79,15 @@ _BATCH_MOVES: dict[str, frozenset[str]] = {
     ),
     BatchStatus.SUSPENDED: frozenset({BatchStatus.CONFIRMED, BatchStatus.RESUMED}),
     BatchStatus.RESUMED: frozenset({BatchStatus.SUSPENDED}),
+    # A postponed batch may be postponed again: batches flip several times before they go.
     BatchStatus.POSTPONED: frozenset(
-        {BatchStatus.CANCELLED, BatchStatus.SUSPENDED, BatchStatus.CONFIRMED, BatchStatus.RESUMED}
+        {
+            BatchStatus.CANCELLED,
+            BatchStatus.SUSPENDED,
+            BatchStatus.CONFIRMED,
+            BatchStatus.RESUMED,
+            BatchStatus.POSTPONED,
+        }
     ),
     BatchStatus.DEPARTED: frozenset({BatchStatus.CONFIRMED, BatchStatus.RESUMED}),
     BatchStatus.CROSSED: frozenset({BatchStatus.DEPARTED}),
@@ -640,6 +647,10 @@ def _coordination_stop(
     now = _now(at)
     with transaction.atomic():
         locked = _lock_batch(batch)
+        if locked.status == target:
+            # Already stopped: the same decision relayed twice is recorded once.
+            batch.refresh_from_db()
+            return batch
         _move_batch(
             locked,
             target,
@@ -730,6 +741,9 @@ def resume_batch(
     now = _now(at)
     with transaction.atomic():
         locked = _lock_batch(batch)
+        if locked.status == BatchStatus.RESUMED:
+            batch.refresh_from_db()
+            return batch
         if locked.status == BatchStatus.SUSPENDED:
             _require_seats(locked, crossing_day(locked.crossing, locked.planned_date, lock=True))
         _move_batch(locked, BatchStatus.RESUMED, actor=actor, at=now, data={"party": party.code})
@@ -759,6 +773,9 @@ def postpone_batch(
     now = _now(at)
     with transaction.atomic():
         locked = _lock_batch(batch)
+        if locked.status == BatchStatus.POSTPONED and locked.planned_date == new_date:
+            batch.refresh_from_db()
+            return batch
         if new_date <= locked.planned_date:
             raise DomainError(
                 _("A batch can only be postponed to a later date than %(date)s.")
@@ -802,6 +819,9 @@ def depart_batch(batch: Batch, *, actor: Any, at: datetime.datetime | None = Non
     now = _now(at)
     with transaction.atomic():
         locked = _lock_batch(batch)
+        if locked.status in (BatchStatus.DEPARTED, BatchStatus.CROSSED):
+            batch.refresh_from_db()
+            return batch
         day = crossing_day(locked.crossing, locked.planned_date)
         if not day.is_open:
             raise CrossingDayClosed(
@@ -977,11 +997,48 @@ def mark_member_no_show(
         return member
 
 
+def release_cancelled_batch(
+    batch: Batch, *, actor: Any, at: datetime.datetime | None = None
+) -> Batch:
+    """A cancelled batch that will not be postponed: its people go back to the waiting lists.
+
+    Each place ends as withdrawn; each patient's case is re-queued with its seniority and one
+    more bump; each returnee is eligible to be listed again. Then the batch closes.
+    """
+    now = _now(at)
+    with transaction.atomic():
+        locked = _lock_batch(batch)
+        if locked.status == BatchStatus.CLOSED:
+            batch.refresh_from_db()
+            return batch
+        if locked.status != BatchStatus.CANCELLED:
+            raise TransitionNotAllowed(
+                _("Batch %(number)s") % {"number": locked.number},
+                locked.status,
+                "released",
+                {BatchStatus.CANCELLED},
+            )
+        for member in locked.members.filter(active=True).select_related("case"):
+            end_membership(member, Outcome.WITHDRAWN, actor=actor, at=now)
+            if member.role == MemberRole.PATIENT and member.case is not None:
+                case_services.requeue_case(
+                    member.case, actor=actor, reason=_("batch cancelled"), bumped=True, at=now
+                )
+            elif member.role == MemberRole.RETURNEE and member.return_registration is not None:
+                return_services.mark_refused(member.return_registration, actor=actor, at=now)
+        _move_batch(locked, BatchStatus.CLOSED, actor=actor, at=now, data={"released": True})
+    batch.refresh_from_db()
+    return batch
+
+
 def close_batch(batch: Batch, *, actor: Any, at: datetime.datetime | None = None) -> Batch:
     """Close a batch once every person on it has an outcome."""
     now = _now(at)
     with transaction.atomic():
         locked = _lock_batch(batch)
+        if locked.status == BatchStatus.CLOSED:
+            batch.refresh_from_db()
+            return batch
         open_members = list(locked.members.filter(active=True).select_related("person"))
         if open_members:
             names = ", ".join(m.person.name_ar for m in open_members[:5])
