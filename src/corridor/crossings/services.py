@@ -202,6 +202,14 @@ def crossing_day(crossing: Crossing, date: datetime.date, *, lock: bool = False)
         ) from None
 
 
+def _require_open(crossing: Crossing, day: CrossingDay) -> None:
+    if not day.is_open:
+        raise CrossingDayClosed(
+            _("%(crossing)s is closed on %(date)s.")
+            % {"crossing": crossing.name_en, "date": day.date.isoformat()}
+        )
+
+
 def seats_taken(
     crossing: Crossing,
     date: datetime.date,
@@ -606,11 +614,7 @@ def confirm_batch(
         locked = _lock_batch(batch)
         if locked.status == BatchStatus.CONFIRMED:
             return locked
-        if not day.is_open:
-            raise CrossingDayClosed(
-                _("%(crossing)s is closed on %(date)s.")
-                % {"crossing": locked.crossing.name_en, "date": day.date.isoformat()}
-            )
+        _require_open(locked.crossing, day)
         if locked.members.filter(active=True, needs_reconfirmation=True).exists():
             raise NotCleared(
                 _("Batch %(number)s has clearances still to be re-confirmed for its new date.")
@@ -823,11 +827,7 @@ def depart_batch(batch: Batch, *, actor: Any, at: datetime.datetime | None = Non
             batch.refresh_from_db()
             return batch
         day = crossing_day(locked.crossing, locked.planned_date)
-        if not day.is_open:
-            raise CrossingDayClosed(
-                _("%(crossing)s is closed on %(date)s.")
-                % {"crossing": locked.crossing.name_en, "date": day.date.isoformat()}
-            )
+        _require_open(locked.crossing, day)
         _move_batch(locked, BatchStatus.DEPARTED, actor=actor, at=now)
     batch.refresh_from_db()
     return batch
@@ -861,11 +861,7 @@ def _require_travelling(member: BatchMember, action: str) -> tuple[Batch, Crossi
             TRAVELLING_STATUSES,
         )
     day = crossing_day(batch.crossing, batch.planned_date)
-    if not day.is_open:
-        raise CrossingDayClosed(
-            _("%(crossing)s is closed on %(date)s.")
-            % {"crossing": batch.crossing.name_en, "date": day.date.isoformat()}
-        )
+    _require_open(batch.crossing, day)
     if not member.active:
         raise DomainError(
             _("%(person)s is no longer on this batch (%(outcome)s).")

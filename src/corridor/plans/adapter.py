@@ -40,18 +40,13 @@ from corridor.crossings.models import (
 TOLD_STATUSES = frozenset(
     {BatchStatus.CONFIRMED, BatchStatus.RESUMED, BatchStatus.DEPARTED, BatchStatus.CROSSED}
 )
-ACTIVE_BATCH_STATUSES = frozenset(
-    {
-        BatchStatus.DRAFT,
-        BatchStatus.SUBMITTED,
-        BatchStatus.PARTLY_CLEARED,
-        BatchStatus.CLEARED,
-        BatchStatus.CONFIRMED,
-        BatchStatus.SUSPENDED,
-        BatchStatus.RESUMED,
-        BatchStatus.POSTPONED,
-    }
-)
+# Batches whose people still hold a place: not yet gone, cancelled or closed.
+ACTIVE_BATCH_STATUSES = frozenset(BatchStatus.values) - {
+    BatchStatus.CANCELLED,
+    BatchStatus.DEPARTED,
+    BatchStatus.CROSSED,
+    BatchStatus.CLOSED,
+}
 _CLEARANCE: dict[str, planning.Clearance] = {
     Clearance.CLEARED: planning.Clearance.CLEARED,
     Clearance.REFUSED: planning.Clearance.REFUSED,
