@@ -118,7 +118,7 @@ def test_dropping_with_one_key_changes_nothing(sensitive_rows):
 def test_a_given_new_key_is_used(sensitive_rows):
     chosen = Fernet.generate_key()
 
-    run("--new-key", chosen.decode())
+    run(f"--new-key={chosen.decode()}")
 
     assert crypto.read_key_file()[0] == chosen
     assert Fernet(chosen).decrypt(stored_tokens()[0].encode())
@@ -141,7 +141,7 @@ def test_with_environment_keys_the_new_key_is_taken_and_the_operator_told(
     PersonFactory(phone=PHONE)
     new_key = Fernet.generate_key()
 
-    output = run("--new-key", new_key.decode())
+    output = run(f"--new-key={new_key.decode()}")
 
     assert Fernet(new_key).decrypt(stored_tokens()[0].encode()) == PHONE.encode()
     assert "set it to the new key followed by the old ones" in output
@@ -172,7 +172,7 @@ def test_with_a_new_key_first_in_the_environment_rotation_moves_values_to_it(
 
 def test_drop_old_and_new_key_together_are_refused(db: None):
     with pytest.raises(CommandError, match="cannot be used together"):
-        run("--drop-old", "--new-key", Fernet.generate_key().decode())
+        run("--drop-old", f"--new-key={Fernet.generate_key().decode()}")
 
 
 def test_totp_secrets_are_stored_encrypted_and_rotate_with_the_keys(db):

@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "corridor.plans",
     "corridor.scenarios",
     "corridor.interop",
+    "corridor.notify",
     "corridor.web",
+    "corridor.api",
     # After Corridor's apps, so that Corridor's templates override allauth's.
     "allauth",
     "allauth.account",
@@ -232,6 +234,15 @@ CORRIDOR_ENCRYPTION_KEY_FILE = DATA_DIR / "encryption_keys"
 CORRIDOR_RETENTION_DAYS = env_days_by_kind(
     "CORRIDOR_RETENTION_DAYS", {"case": 730, "return_registration": 365, "incident": 1095}
 )
+
+# Messages to people: the backend that delivers them (console, outbox or rapidpro), the language
+# they are written in, and how often and how patiently a failed one is retried.
+CORRIDOR_MESSAGE_BACKEND = env_str("CORRIDOR_MESSAGE_BACKEND", "console")
+CORRIDOR_MESSAGE_LANGUAGE = env_str("CORRIDOR_MESSAGE_LANGUAGE", "ar")
+CORRIDOR_MESSAGE_MAX_ATTEMPTS = env_int("CORRIDOR_MESSAGE_MAX_ATTEMPTS", 5)
+CORRIDOR_MESSAGE_RETRY_SECONDS = env_int("CORRIDOR_MESSAGE_RETRY_SECONDS", 60)
+CORRIDOR_RAPIDPRO_URL = env_str("CORRIDOR_RAPIDPRO_URL")
+CORRIDOR_RAPIDPRO_TOKEN = env_str("CORRIDOR_RAPIDPRO_TOKEN")
 
 LOGGING = {
     "version": 1,

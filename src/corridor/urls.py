@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from corridor.accounts import policy
+from corridor.api.main import api
 from corridor.web.views import healthz
 
 admin.site.has_permission = policy.admin_has_permission  # type: ignore[method-assign]
@@ -19,6 +20,7 @@ urlpatterns = [
     path("crossing/", include("corridor.crossings.urls")),
     path("returns/", include("corridor.returns.urls")),
     path("audit/", include("corridor.audit.urls")),
+    path("api/v1/", api.urls),
     path("access/", include("corridor.accounts.urls")),
     path("", include("corridor.web.urls")),
 ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import pytest
 
 from corridor.planning import (
+    Acceptance,
     BatchCancelled,
     BatchPostponed,
     BedWithdrawn,
@@ -217,3 +219,49 @@ def test_re_planning_is_fast_and_records_the_rules_version() -> None:
     result = replan(given, before, BatchCancelled(DAY0), FAST)
     assert result.plan.rules_version == given.rules.version
     assert result.plan.stats.seconds < 1.0
+
+
+def _two_parties(candidate: Candidate, *parties: str) -> Candidate:
+    return dataclasses.replace(
+        candidate, acceptances=tuple(Acceptance(party, FIRST_DAY) for party in parties)
+    )
+
+
+@pytest.mark.parametrize("options", [FAST, Options(solver="greedy")], ids=["cp-sat", "greedy"])
+def test_a_told_case_kept_on_its_day_keeps_its_destination(options: Options) -> None:
+    # Hypothesis found this: a told case kept on its day was sent to the other party (same
+    # value to the model) and reported as "re-planned after the event: 6 Feb -> 6 Feb".
+    told = _two_parties(case("T", "urgent", category="cancer", listed_on=1, told=True), "a", "b")
+    other = _two_parties(case("K", "critical", waited=1), "a", "b")
+    rows = [beds("a", "cancer", 1, 1), beds("a", "trauma", 1, 0), beds("b", "trauma", 1, 0)]
+    given = problem([other, told], [day(0, quota=0, open=False), day(1, quota=1)], bed_rows=rows)
+    before = plan(given, options)
+    assert before.assignments()["T"][0] == DAY1
+    result = replan(given, before, BatchCancelled(DAY0), options)
+    assert result.plan.assignments()["T"] == before.assignments()["T"]
+    assert result.changes == ()
+
+
+def test_a_same_day_destination_change_says_so() -> None:
+    told = _two_parties(case("T", "stable", listed_on=0, told=True), "a-italy", "b-egypt")
+    rows = [beds("a-italy", "trauma", 0, 1), beds("b-egypt", "trauma", 0, 1)]
+    given = problem([told], [day(0, quota=4)], bed_rows=rows)
+    # The greedy packer breaks the tie between equal bed counts by party name.
+    before = plan(given, Options(solver="greedy"))
+    assert before.assignments()["T"] == (DAY0, "a-italy")
+    critical = _two_parties(case("K", "critical", waited=0), "a-italy")
+    result = replan(given, before, NewCase(critical), FAST)
+    assert result.plan.assignments()["T"] == (DAY0, "b-egypt")
+    change = result.change("T")
+    assert (
+        change is not None
+        and change.told_date
+        and (change.before, change.after)
+        == (
+            DAY0,
+            DAY0,
+        )
+    )
+    assert change.reason.code is ReasonCode.DESTINATION_CHANGED
+    assert change.text_en == "still on 5 Feb, to b-egypt instead of a-italy: no bed left there"
+    assert "->" not in change.text_en and "←" not in change.text_ar

@@ -34,6 +34,8 @@ CASE_CLINICAL = "case.clinical"
 CASE_IDENTITY = "case.identity"
 SITUATION_DETAIL = "situation.detail"
 BATCH_VIEW = "batch.view"
+CLEARANCE_RECORD = "clearance.record"
+MOVEMENT_VIEW = "movement.view"
 MANIFEST_EXPORT = "manifest.export"
 RECEIVING_VIEW = "receiving.view"
 RECEIVING_EXPORT = "receiving.export"
@@ -47,6 +49,7 @@ BREAK_GLASS_REVIEW = "breakglass.review"
 ACCOUNT_SELF = "account.self"
 ADMIN_SITE = "admin.site"
 OPERATOR_COMMAND = "operator.command"
+MESSAGES_VIEW = "messages.view"
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -97,6 +100,16 @@ RULES: dict[str, Rule] = {
             "A batch's manifest in the clearance profile (identity only).",
         ),
         _rule(
+            CLEARANCE_RECORD,
+            {R.COORDINATOR},
+            "Record a party's clearance answer for a person on a batch.",
+        ),
+        _rule(
+            MOVEMENT_VIEW,
+            {R.COORDINATOR, R.CROSSING_OFFICER},
+            "Crossings of people, without names (a crossing officer: theirs, today and tomorrow).",
+        ),
+        _rule(
             MANIFEST_EXPORT,
             {R.COORDINATOR},
             "Share a batch's clearance list with an authority (audited as shared).",
@@ -129,6 +142,11 @@ RULES: dict[str, Rule] = {
         _rule(BREAK_GLASS_REVIEW, {R.AUDITOR}, "Review break-the-glass accesses."),
         _rule(ACCOUNT_SELF, set(ALL_ROLES), "The user's own account (sign out everywhere)."),
         _rule(ADMIN_SITE, {R.ADMINISTRATOR}, "Configuration: parties, crossings, quotas, users."),
+        _rule(
+            MESSAGES_VIEW,
+            {R.COORDINATOR},
+            "The messages sent to a case's people (kind, status, time; no phone number).",
+        ),
         _rule(
             OPERATOR_COMMAND,
             {R.ADMINISTRATOR},
@@ -221,15 +239,16 @@ def _row_filters(user: User, action: str) -> list[models.Q]:
                 if user.party_id
                 else nothing
             )
-        elif action in (BATCH_VIEW, MANIFEST_EXPORT):
+        elif action in (BATCH_VIEW, MANIFEST_EXPORT, CLEARANCE_RECORD, MOVEMENT_VIEW):
             if role == R.COORDINATOR:
                 filters.append(models.Q())
             elif role == R.CROSSING_OFFICER:
                 today = _today()
+                day_field = "date" if action == MOVEMENT_VIEW else "planned_date"
                 filters.append(
                     models.Q(
                         crossing_id=user.crossing_id,
-                        planned_date__in=[today, today + datetime.timedelta(days=1)],
+                        **{f"{day_field}__in": [today, today + datetime.timedelta(days=1)]},
                     )
                     if user.crossing_id
                     else nothing

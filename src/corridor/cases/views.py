@@ -16,6 +16,7 @@ from corridor.exports import record_share
 from corridor.exports import render as render_export
 from corridor.i18n import local_name
 from corridor.interop.fhir import case_bundle
+from corridor.notify.services import messages_for_case
 from corridor.profiles import RECEIVING_HOSPITAL, receiving_queryset
 from corridor.web.tables import profile_table
 
@@ -77,6 +78,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "may_break_glass": not show_clinical
         and policy.may_break_glass(request.user, policy.CASE_CLINICAL),
         "break_glass_url": reverse("accounts:break_glass", args=["case", case.pk]),
+        "person_messages": (
+            messages_for_case(case) if policy.allows(request.user, policy.MESSAGES_VIEW) else None
+        ),
     }
     return render(request, "cases/detail.html", context)
 

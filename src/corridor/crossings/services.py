@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,7 @@ from corridor.crossings.models import (
     MovementOutcome,
     Outcome,
 )
-from corridor.crossings.signals import coordination_recorded
+from corridor.crossings.signals import coordination_recorded, member_cleared, member_listed
 from corridor.exceptions import (
     AlreadyOnActiveBatch,
     CrossingDayClosed,
@@ -179,6 +180,11 @@ def _event(
 def _announce(event: CoordinationEvent) -> None:
     """Tell listeners (the planner) about a stopped or moved batch once the change is saved."""
     transaction.on_commit(lambda: coordination_recorded.send(sender=CoordinationEvent, event=event))
+
+
+def _announce_member(signal: Signal, member: BatchMember) -> None:
+    """Tell listeners (messages to people) about a listed or cleared person once it is saved."""
+    transaction.on_commit(lambda: signal.send(sender=BatchMember, member=member))
 
 
 def _require_reason(reason: str, no_reason_given: bool) -> None:
@@ -365,6 +371,8 @@ def add_case_to_batch(
                     companion=companion,
                 )
             )
+        for member in members:
+            _announce_member(member_listed, member)
         return members
 
 
@@ -382,13 +390,15 @@ def add_returnee_to_batch(
         if batch.kind != BatchKind.RETURN:
             raise DomainError(_("Only return batches carry returnees."))
         return_services.mark_listed(registration, actor=actor, at=at)
-        return _add_member(
+        member = _add_member(
             batch,
             registration.person,
             MemberRole.RETURNEE,
             actor=actor,
             return_registration=registration,
         )
+        _announce_member(member_listed, member)
+        return member
 
 
 def submit_batch(
@@ -507,6 +517,7 @@ def record_clearance(
         if result == Clearance.REFUSED:
             _on_refusal(member, actor=actor, at=now)
         elif result == Clearance.CLEARED:
+            _announce_member(member_cleared, member)
             if member.role == MemberRole.PATIENT and member.case is not None:
                 case_services.mark_cleared(member.case, actor=actor, at=now)
             elif member.role == MemberRole.COMPANION and member.companion is not None:

@@ -45,6 +45,7 @@ class ReasonCode(StrEnum):
     DISPLACED_BY_MORE_URGENT = "displaced_by_more_urgent"
     SEAT_FREED = "seat_freed"
     REPLANNED = "replanned"
+    DESTINATION_CHANGED = "destination_changed"
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,10 @@ TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
     ReasonCode.REPLANNED: (
         "re-planned after the event: {before} -> {after}",
         "أُعيد التخطيط بعد الحدث: {before} ← {after}",
+    ),
+    ReasonCode.DESTINATION_CHANGED: (
+        "still on {date}, to {to_party} instead of {from_party}: no bed left there",
+        "ما زالت في {date}، إلى {to_party} بدلاً من {from_party}: لا سرير متاحاً هناك",
     ),
 }
 

@@ -116,6 +116,7 @@ def _replan(problem: Problem, previous: Plan, event: Event, options: Options | N
     stability = Stability(keep_bonus=keep, told=told, tier_rank=tier_rank)
     preferred = {unit: day for unit, (day, _) in keep.items()}
     placements, capacity, stats, _ = optimise(prepared, pinned, options, preferred, stability)
+    _keep_destinations(prepared, placements, capacity, before, day_of)
     standby = standby_lists(prepared, capacity, placements)
     standby.update(_previous_standby(prepared, previous, placements))
     plan = build_plan(prepared, placements, capacity, standby, stats)
@@ -123,6 +124,40 @@ def _replan(problem: Problem, previous: Plan, event: Event, options: Options | N
     changes, displaced = _diff(prepared, previous, plan, effects, freed, told)
     bumped = tuple(sorted(effects.bumped | displaced))
     return Replan(event, changed, plan, changes, bumped)
+
+
+def _keep_destinations(
+    prepared: Prepared,
+    placements: dict[int, Placement],
+    capacity: Capacity,
+    before: dict[str, tuple[datetime.date, str]],
+    day_of: dict[datetime.date, int],
+) -> None:
+    """Give cases left on their day their previous destination back wherever it still fits.
+
+    Destinations are not in the objective, so the model may send a case kept on its day to
+    another receiving party with the same value; that is churn the event did not cause.
+    """
+    for unit_index in sorted(placements, key=lambda index: prepared.units[index].rank):
+        placement = placements[unit_index]
+        date = prepared.dates[placement.day]
+        wanted = dict(placement.destinations)
+        for index in prepared.units[unit_index].cases:
+            case = prepared.cases[index]
+            old = before.get(case.candidate.id)
+            if old is None or day_of.get(old[0]) != placement.day:
+                continue
+            if any(o.party == old[1] and o.available_from <= date for o in case.options):
+                wanted[index] = old[1]
+        if wanted == dict(placement.destinations):
+            continue
+        unit = prepared.units[unit_index]
+        capacity.take(unit, placement.day, placement.destinations, sign=-1)
+        if capacity.fits(unit, placement.day, wanted):
+            capacity.take(unit, placement.day, wanted)
+            placements[unit_index] = Placement(placement.day, wanted)
+        else:
+            capacity.take(unit, placement.day, placement.destinations)
 
 
 def _fill_from_standby(prepared: Prepared, previous: Plan, pinned: dict[int, int]) -> set[str]:
@@ -258,6 +293,17 @@ def _reason(
         return Reason(ReasonCode.SEAT_FREED, {"date": new[0].isoformat()})
     if effects.new_case == case_id:
         return effects.reason
+    if old and new and old[0] == new[0]:
+        # Same day, another receiving party: say so rather than "6 Feb -> 6 Feb".
+        return Reason(
+            ReasonCode.DESTINATION_CHANGED,
+            {
+                "date": new[0].isoformat(),
+                "from_party": old[1],
+                "to_party": new[1],
+                "event": effects.reason.code.value,
+            },
+        )
     explanation = plan.explanation(case_id)
     if kind is ChangeKind.LEFT and explanation.status is Status.INELIGIBLE:
         return explanation.reasons[0]

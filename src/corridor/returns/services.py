@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from corridor.accounts.models import Party
 from corridor.audit import services as audit
+from corridor.crossings.signals import returnee_called
 from corridor.exceptions import DomainError, TransitionNotAllowed
 from corridor.people.models import Person
 from corridor.returns.models import EligibilityRule, ReturnRegistration, ReturnStatus
@@ -159,7 +160,11 @@ def call_returnee(
     registration: ReturnRegistration, *, actor: Any, at: datetime.datetime | None = None
 ) -> ReturnRegistration:
     """The returnee was called with a date and an assembly point."""
-    return _move(registration, ReturnStatus.CALLED, {ReturnStatus.CLEARED}, actor=actor, at=at)
+    called = _move(registration, ReturnStatus.CALLED, {ReturnStatus.CLEARED}, actor=actor, at=at)
+    transaction.on_commit(
+        lambda: returnee_called.send(sender=ReturnRegistration, registration=called)
+    )
+    return called
 
 
 def mark_crossed(

@@ -1,0 +1,1 @@
+"""Messages to people: queued when their crossing changes, delivered by a pluggable backend."""
