@@ -311,3 +311,26 @@ def test_the_command_applies_and_needs_a_mode(settings: Settings):
     assert Case.objects.get().anonymised_at is not None
     with pytest.raises(CommandError, match="one of the arguments --dry-run --apply is required"):
         run()
+
+
+@pytest.mark.django_db
+def test_messages_to_an_anonymised_person_lose_their_text():
+    from corridor.notify.models import Message
+
+    case = old_case()
+    message = Message.objects.create(
+        person=case.patient,
+        case=case,
+        kind="listed",
+        language="ar",
+        body="Come to Al-Amal Hospital on 5 Feb",
+        channel="console",
+        dedupe_key="retention-test",
+        created_at=LONG_AGO,
+        next_attempt_at=LONG_AGO,
+    )
+
+    apply_retention(now=NOW)
+
+    message.refresh_from_db()
+    assert message.body == ""

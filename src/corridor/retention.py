@@ -184,6 +184,10 @@ def people_due(now: datetime.datetime) -> models.QuerySet[Person]:
 
 
 def _anonymise_people(due: models.QuerySet[Person], now: datetime.datetime) -> int:
+    from corridor.notify.models import Message
+
+    # Messages to the person carry their name and dates: their text goes with the identity.
+    Message.objects.filter(person__in=due.values("pk")).update(body="")
     # The year of birth stays so that breakdowns by age still add up.
     return due.update(
         given_name_ar=ANONYMISED_NAME_AR,
