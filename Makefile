@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export CORRIDOR_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test venv lint format messages migrate clean bench
+.PHONY: demo test venv lint format messages migrate clean bench system
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,9 +13,13 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+# Debian packages outside Python (gettext, Pango and fonts for PDFs, Chromium for browser tests).
+system:
+	scripts/system-packages
+
 venv: $(STAMP)
 
-messages: venv
+messages: system venv
 	cd src/corridor && ../../$(BIN)/corridor compilemessages --ignore '.venv' -v 0
 
 demo: venv messages
