@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from corridor import clock
 from corridor.cases.models import ClinicalCategory, MobilityNeed
 from corridor.crossings.models import MemberRole
 from corridor.i18n import local_name
@@ -56,7 +56,7 @@ class Profile:
 
 
 def _age(person: Any) -> int:
-    return int(person.age_on(timezone.localdate()))
+    return int(person.age_on(clock.today()))
 
 
 CLEARANCE_LIST = Profile(

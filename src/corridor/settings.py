@@ -3,6 +3,7 @@
 Production hardening is switched on by `CORRIDOR_PRODUCTION=1`; there is no second settings tree.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -220,6 +221,12 @@ CORRIDOR_BREAK_GLASS_MINUTES = env_int("CORRIDOR_BREAK_GLASS_MINUTES", 30)
 CORRIDOR_STRETCHER_PLACES = env_int("CORRIDOR_STRETCHER_PLACES", 6)
 CORRIDOR_PLAN_DAYS = env_int("CORRIDOR_PLAN_DAYS", 7)
 CORRIDOR_SMALL_CELL = env_int("CORRIDOR_SMALL_CELL", 5)
+# A demo or training clock: business rules run as if today were this date (see corridor.clock).
+CORRIDOR_DEMO_DATE = (
+    datetime.date.fromisoformat(env_str("CORRIDOR_DEMO_DATE"))
+    if env_str("CORRIDOR_DEMO_DATE")
+    else None
+)
 # Uploads (lists from the field) are read whole: keep them bounded.
 CORRIDOR_MAX_UPLOAD_BYTES = env_int("CORRIDOR_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -18,9 +18,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from corridor import clock
 from corridor.accounts.models import BreakGlassGrant, Role, User
 from corridor.audit import services as audit
 
@@ -197,7 +197,7 @@ def may_break_glass(user: Any, action: str) -> bool:
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _row_filters(user: User, action: str) -> list[models.Q]:
@@ -291,7 +291,7 @@ def active_grant(user: Any, action: str, obj: models.Model) -> BreakGlassGrant |
             action=action,
             object_type=obj._meta.label_lower,
             object_id=str(obj.pk),
-            expires_at__gt=timezone.now(),
+            expires_at__gt=clock.now(),
         )
         .order_by("-expires_at")
         .first()

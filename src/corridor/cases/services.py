@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corridor import clock
 from corridor.accounts.models import Party
 from corridor.audit import services as audit
 from corridor.cases.models import (
@@ -58,7 +59,7 @@ def _move(
         )
     previous = locked.status
     locked.status = target
-    locked.status_changed_at = at or timezone.now()
+    locked.status_changed_at = at or clock.now()
     locked.status_reason = reason[:300]
     fields = ["status", "status_changed_at", "status_reason"]
     for name, value in (extra or {}).items():
@@ -94,7 +95,7 @@ def approve_case(
     at: datetime.datetime | None = None,
 ) -> Case:
     """Approve a case for treatment abroad (Form No. 1), optionally setting its urgency."""
-    now = at or timezone.now()
+    now = at or clock.now()
     with transaction.atomic():
         if urgency is not None and urgency.pk != case.urgency_id:
             set_urgency(case, urgency, actor=actor, reason=_("set at approval"), at=now)
@@ -154,7 +155,7 @@ def set_urgency(
             case=locked,
             previous_id=locked.urgency_id,
             new=tier,
-            changed_at=at or timezone.now(),
+            changed_at=at or clock.now(),
             changed_by=actor,
             reason=reason,
         )
@@ -197,7 +198,7 @@ def offer_case(
         offer = DestinationOffer.objects.create(
             case=case,
             receiving_party=party,
-            offered_on=on or timezone.localdate(),
+            offered_on=on or clock.today(),
             status=OfferStatus.OFFERED,
         )
         audit.record(
@@ -223,7 +224,7 @@ def accept_offer(
                 _("Offer"), locked.status, OfferStatus.ACCEPTED, {OfferStatus.OFFERED}
             )
         locked.status = OfferStatus.ACCEPTED
-        locked.answered_on = on or timezone.localdate()
+        locked.answered_on = on or clock.today()
         locked.available_from = available_from
         locked.save(update_fields=["status", "answered_on", "available_from"])
         audit.record("offer.accepted", locked, actor=actor, data={"case": locked.case.reference})
@@ -245,7 +246,7 @@ def decline_offer(
                 _("Offer"), locked.status, OfferStatus.DECLINED, {OfferStatus.OFFERED}
             )
         locked.status = OfferStatus.DECLINED
-        locked.answered_on = on or timezone.localdate()
+        locked.answered_on = on or clock.today()
         locked.note = reason[:300]
         locked.save(update_fields=["status", "answered_on", "note"])
         audit.record("offer.declined", locked, actor=actor, data={"reason": reason})
@@ -272,7 +273,7 @@ def record_death(
     case: Case, *, actor: Any, on: datetime.date | None = None, at: datetime.datetime | None = None
 ) -> Case:
     """The patient died while waiting: the case closes and any batch places are released."""
-    now = at or timezone.now()
+    now = at or clock.now()
     with transaction.atomic():
         case = _move(
             case,
@@ -290,7 +291,7 @@ def withdraw_case(
     case: Case, *, actor: Any, reason: str, at: datetime.datetime | None = None
 ) -> Case:
     """The patient or the referring party withdraws the case; batch places are released."""
-    now = at or timezone.now()
+    now = at or clock.now()
     with transaction.atomic():
         case = _move(
             case,
@@ -411,7 +412,7 @@ def add_companion(
                 _("Case %(ref)s already has %(limit)s companions, the most allowed.")
                 % {"ref": locked.reference, "limit": limit}
             )
-        now = at or timezone.now()
+        now = at or clock.now()
         if replaces is not None:
             _set_companion_status(replaces, CompanionStatus.REPLACED, actor=actor, at=now)
         companion = Companion.objects.create(
@@ -465,7 +466,7 @@ def confirm_companion(
 ) -> Companion:
     with transaction.atomic():
         return _set_companion_status(
-            companion, CompanionStatus.CONFIRMED, actor=actor, at=at or timezone.now()
+            companion, CompanionStatus.CONFIRMED, actor=actor, at=at or clock.now()
         )
 
 
@@ -475,7 +476,7 @@ def refuse_companion(
     """A companion was refused clearance; they may be replaced or the patient go without them."""
     with transaction.atomic():
         return _set_companion_status(
-            companion, CompanionStatus.REFUSED, actor=actor, at=at or timezone.now()
+            companion, CompanionStatus.REFUSED, actor=actor, at=at or clock.now()
         )
 
 
@@ -484,5 +485,5 @@ def withdraw_companion(
 ) -> Companion:
     with transaction.atomic():
         return _set_companion_status(
-            companion, CompanionStatus.WITHDRAWN, actor=actor, at=at or timezone.now()
+            companion, CompanionStatus.WITHDRAWN, actor=actor, at=at or clock.now()
         )

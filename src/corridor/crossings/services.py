@@ -16,6 +16,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corridor import clock
 from corridor.accounts.models import Facility, Party
 from corridor.audit import services as audit
 from corridor.cases import services as case_services
@@ -116,7 +117,7 @@ TRAVELLING_STATUSES = frozenset(
 
 
 def _now(at: datetime.datetime | None) -> datetime.datetime:
-    return at or timezone.now()
+    return at or clock.now()
 
 
 def _lock_batch(batch: Batch) -> Batch:

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from corridor import planning
+from corridor import clock, planning
 from corridor.cases.models import (
     ACTIVE_COMPANION_STATUSES,
     WAITING_STATUSES,
@@ -92,7 +92,7 @@ def build_problem(
     at: datetime.datetime | None = None,
 ) -> planning.Problem:
     """The planning problem of `crossing` for `days` days from `first_day`, as of `at`."""
-    planned_at = timezone.localtime(at or timezone.now())
+    planned_at = timezone.localtime(at or clock.now())
     last_day = first_day + datetime.timedelta(days=days - 1)
     calendar = {
         d.date: d

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corridor import planning
+from corridor import clock, planning
 from corridor.audit import services as audit
 from corridor.cases import services as case_services
 from corridor.cases.models import WAITING_STATUSES, Case
@@ -36,7 +36,7 @@ def propose_plan(
 ) -> PlanProposal:
     """Plan the next days from the database and keep the plan as a proposal to accept."""
     days = days or settings.CORRIDOR_PLAN_DAYS
-    now = at or timezone.now()
+    now = at or clock.now()
     problem = build_problem(crossing, first_day, days, at=now)
     result = planning.plan(problem, options)
     with transaction.atomic():
@@ -76,7 +76,7 @@ def propose_replan(
     at: datetime.datetime | None = None,
 ) -> PlanProposal:
     """Re-plan after an event, changing the last accepted plan as little as possible."""
-    now = at or timezone.now()
+    now = at or clock.now()
     base = _latest_accepted(crossing)
     if base is None:
         proposal = propose_plan(crossing, timezone.localtime(now).date(), actor=actor, at=now)
@@ -147,7 +147,7 @@ def accept_plan(
     Cases already on an active batch stay where they are (moving them is the coordinator's
     call, through postponement or the batch itself); waiting cases are added in seat order.
     """
-    now = at or timezone.now()
+    now = at or clock.now()
     outcome = Accepted()
     with transaction.atomic():
         locked = PlanProposal.objects.select_for_update().get(pk=proposal.pk)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corridor import clock
 from corridor.accounts.models import Party
 from corridor.audit import services as audit
 from corridor.crossings.signals import returnee_called
@@ -58,7 +59,7 @@ def register_return(
     at: datetime.datetime | None = None,
 ) -> ReturnRegistration:
     """Register a person who asks to return home."""
-    now = at or timezone.now()
+    now = at or clock.now()
     with transaction.atomic():
         registration = ReturnRegistration.objects.create(
             person=person,
@@ -91,7 +92,7 @@ def _move(
             raise TransitionNotAllowed(_("Return registration"), locked.status, target, allowed)
         previous = locked.status
         locked.status = target
-        locked.status_changed_at = at or timezone.now()
+        locked.status_changed_at = at or clock.now()
         fields = ["status", "status_changed_at"]
         for name, value in (extra or {}).items():
             setattr(locked, name, value)

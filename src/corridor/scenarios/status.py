@@ -6,8 +6,8 @@ import datetime
 from typing import Any
 
 from django.db.models import Count
-from django.utils import timezone
 
+from corridor import clock
 from corridor.cases.models import Case, UrgencyTier
 from corridor.crossings.models import (
     Batch,
@@ -151,7 +151,7 @@ def _returns() -> tuple[list[dict[str, Any]], dict[str, int]]:
 
 def situation(today: datetime.date | None = None) -> dict[str, Any]:
     """Everything `corridor status` shows, as plain data ready for JSON."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     waiting = _waiting_by_urgency()
     returns_by_status, eligibility = _returns()
     days = _crossing_days(today)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,12 +26,13 @@ PAGES = [
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context: `nav`, the links this user's roles allow, marking the current one."""
+    demo_date = getattr(settings, "CORRIDOR_DEMO_DATE", None)
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
+        return {"nav": [], "demo_date": demo_date}
     links = []
     for name, label, action in PAGES:
         if policy.allows(user, action):
             url = reverse(name)
             links.append({"url": url, "label": label, "current": request.path == url})
-    return {"nav": links}
+    return {"nav": links, "demo_date": demo_date}

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from corridor import clock
 from corridor.accounts import policy
 from corridor.accounts.models import Role, User
 from corridor.cases.models import ClinicalCategory
@@ -128,7 +128,7 @@ def report_hxl(request: HttpRequest) -> HttpResponse:
     rows = hxl_rows(
         settings.CORRIDOR_SMALL_CELL,
         org=party.name_en if party is not None else "",
-        today=timezone.localdate(),
+        today=clock.today(),
     )
     response = HttpResponse(hxl_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="corridor-aggregates-hxl.csv"'

@@ -1,7 +1,9 @@
 """`corridor demo`: migrate, load the Rafah scenario, create demo users and serve."""
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.utils import translation
@@ -10,7 +12,10 @@ from corridor.accounts import policy
 from corridor.commands import CorridorCommand
 from corridor.crossings.models import Crossing
 from corridor.scenarios import rafah_2026_02
+from corridor.scenarios import reference as ref
 from corridor.scenarios.demo_users import create_demo_users
+
+DEMO_DATE = ref.FIRST_DAY + datetime.timedelta(days=3)
 
 
 class Command(CorridorCommand):
@@ -30,6 +35,16 @@ class Command(CorridorCommand):
             help="exempt the demo users from two-factor authentication (local exploring only)",
         )
         parser.add_argument("--seed", type=int, default=20260204, help="scenario seed")
+        parser.add_argument(
+            "--date",
+            type=datetime.date.fromisoformat,
+            default=DEMO_DATE,
+            help="the day the demo clock shows while serving (yyyy-mm-dd; default "
+            f"{DEMO_DATE.isoformat()}, the Thursday batch 3 was postponed to)",
+        )
+        parser.add_argument(
+            "--real-clock", action="store_true", help="serve on the real date, not the demo clock"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
@@ -68,5 +83,9 @@ class Command(CorridorCommand):
             )
         if options["no_serve"]:
             return
+        if not options["real_clock"]:
+            # The scenario's week lives in February 2026; the pages show it as today.
+            settings.CORRIDOR_DEMO_DATE = options["date"]
+            self.stdout.write(f"\nDemo clock: today is {options['date'].isoformat()}")
         self.stdout.write(f"\nServing on http://{options['addrport']}/ (Ctrl-C to stop)")
         call_command("runserver", options["addrport"], use_reloader=False)
