@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "corridor.audit",
     "corridor.accounts",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "corridor.web.middleware.RejectNullBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "corridor.accounts.middleware.RequireMFAMiddleware",
+    "corridor.web.preferences.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "corridor.web.middleware.DomainErrorMiddleware",
@@ -142,6 +145,19 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves the assets itself (no CDN). In production `corridor collectstatic` writes
+# hashed, compressed copies that browsers keep for a year; elsewhere they come from the apps.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_MAX_AGE = 365 * 24 * 3600 if PRODUCTION else 3600
 
 # Sessions end after this much inactivity: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env_int("CORRIDOR_SESSION_SECONDS", 30 * 60)
@@ -221,6 +237,8 @@ CORRIDOR_BREAK_GLASS_MINUTES = env_int("CORRIDOR_BREAK_GLASS_MINUTES", 30)
 CORRIDOR_STRETCHER_PLACES = env_int("CORRIDOR_STRETCHER_PLACES", 6)
 CORRIDOR_PLAN_DAYS = env_int("CORRIDOR_PLAN_DAYS", 7)
 CORRIDOR_SMALL_CELL = env_int("CORRIDOR_SMALL_CELL", 5)
+# The Today page warns of cases of the most urgent tier waiting longer than this.
+CORRIDOR_CRITICAL_WAIT_ALERT_DAYS = env_int("CORRIDOR_CRITICAL_WAIT_ALERT_DAYS", 7)
 # A demo or training clock: business rules run as if today were this date (see corridor.clock).
 CORRIDOR_DEMO_DATE = (
     datetime.date.fromisoformat(env_str("CORRIDOR_DEMO_DATE"))

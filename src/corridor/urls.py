@@ -1,10 +1,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from corridor.accounts import policy
 from corridor.api.main import api
+from corridor.web.preferences import set_language
 from corridor.web.views import healthz
 
 admin.site.has_permission = policy.admin_has_permission  # type: ignore[method-assign]
@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/", include("corridor.cases.urls")),
     path("crossing/", include("corridor.crossings.urls")),
     path("returns/", include("corridor.returns.urls")),
+    path("imports/", include("corridor.interop.urls")),
     path("audit/", include("corridor.audit.urls")),
     path("api/v1/", api.urls),
     path("access/", include("corridor.accounts.urls")),

@@ -130,6 +130,12 @@ class User(AbstractUser):
         default="ar",
         verbose_name=_("preferred language"),
     )
+    digits = models.CharField(
+        max_length=6,
+        choices=[("latin", _("Latin digits (0123)")), ("arabic", _("Arabic-Indic digits (٠١٢٣)"))],
+        default="latin",
+        verbose_name=_("digits"),
+    )
     # Mixed into the session hash: changing it ends every session of the user at once.
     session_salt = models.CharField(max_length=64, blank=True, default="", editable=False)
     mfa_exempt = models.BooleanField(

@@ -116,7 +116,7 @@ def _batches() -> list[dict[str, Any]]:
     return result
 
 
-def _waiting_by_urgency() -> list[dict[str, Any]]:
+def waiting_by_urgency() -> list[dict[str, Any]]:
     counts = dict(
         Case.objects.waiting().values_list("urgency_id").annotate(n=Count("id")).order_by()
     )
@@ -130,7 +130,7 @@ def _waiting_by_urgency() -> list[dict[str, Any]]:
     ]
 
 
-def _returns() -> tuple[list[dict[str, Any]], dict[str, int]]:
+def returns_summary() -> tuple[list[dict[str, Any]], dict[str, int]]:
     counts = dict(
         ReturnRegistration.objects.values_list("status").annotate(n=Count("id")).order_by()
     )
@@ -152,8 +152,8 @@ def _returns() -> tuple[list[dict[str, Any]], dict[str, int]]:
 def situation(today: datetime.date | None = None) -> dict[str, Any]:
     """Everything `corridor status` shows, as plain data ready for JSON."""
     today = today or clock.today()
-    waiting = _waiting_by_urgency()
-    returns_by_status, eligibility = _returns()
+    waiting = waiting_by_urgency()
+    returns_by_status, eligibility = returns_summary()
     days = _crossing_days(today)
     return {
         "today": today.isoformat(),

@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from corridor import clock
 from corridor.accounts import policy
 from corridor.accounts.models import Role, User
 from corridor.cases.models import ClinicalCategory
@@ -15,24 +14,37 @@ from corridor.crossings.models import Direction, MovementOutcome
 from corridor.exports import record_share
 from corridor.exports import render as render_export
 from corridor.i18n import local_name
-from corridor.interop.hxl import hxl_csv, hxl_rows
+from corridor.interop.hxl import share_hxl
 from corridor.profiles import analyst_tables, suppress_counts
 from corridor.returns.models import ReturnStatus
-from corridor.scenarios.status import situation
+from corridor.scenarios.status import returns_summary, waiting_by_urgency
+from corridor.web.today import today_page
 
 
 @require_GET
 @policy.requires(policy.SITUATION_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
-    """What the signed-in user sees first: who they are and the situation in figures."""
+    """Today: each crossing's day, today's and tomorrow's batches, what went wrong, the backlog."""
     user = request.user
     assert isinstance(user, User)
     roles = sorted(str(label) for value, label in Role.choices if value in user.role_codes)
-    figures = situation()
+    figures = {"waiting_by_urgency": waiting_by_urgency()}
+    figures["waiting_total"] = sum(row["count"] for row in figures["waiting_by_urgency"])
+    if policy.allows(user, policy.RETURN_VIEW) or policy.allows(user, policy.AGGREGATES_VIEW):
+        figures["returns_by_status"] = returns_summary()[0]
     if not policy.allows(user, policy.SITUATION_DETAIL):
         figures = suppress_counts(figures, settings.CORRIDOR_SMALL_CELL)
-    context = {"situation": figures, "roles": roles, "party_name": local_name(user.party)}
-    return render(request, "web/home.html", context)
+    context = {
+        **today_page(user),
+        "situation": figures,
+        "roles": roles,
+        "party_name": local_name(user.party),
+        "small_cell": None
+        if policy.allows(user, policy.SITUATION_DETAIL)
+        else settings.CORRIDOR_SMALL_CELL,
+    }
+    template = "web/_today.html" if request.headers.get("HX-Request") else "web/home.html"
+    return render(request, template, context)
 
 
 @require_GET
@@ -124,23 +136,4 @@ def report_export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 @policy.requires(policy.AGGREGATES_EXPORT)
 def report_hxl(request: HttpRequest) -> HttpResponse:
     """All public aggregates as one HXL CSV, small cells suppressed; audited as shared."""
-    party = getattr(request.user, "party", None)
-    rows = hxl_rows(
-        settings.CORRIDOR_SMALL_CELL,
-        org=party.name_en if party is not None else "",
-        today=clock.today(),
-    )
-    response = HttpResponse(hxl_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="corridor-aggregates-hxl.csv"'
-    response["Cache-Control"] = "no-store"
-    record_share(
-        actor=request.user,
-        what="aggregates:hxl",
-        subject=None,
-        recipient="public",
-        purpose="public reporting of aggregates (HXL)",
-        legal_basis="public interest",
-        people=0,
-        fmt="hxl",
-    )
-    return response
+    return share_hxl(actor=request.user)

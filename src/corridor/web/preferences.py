@@ -1,0 +1,119 @@
+"""Each user's language and digits: kept on the account, applied to every page they open.
+
+A signed-in user's language follows their account, wherever they sign in; choosing a language
+in the header saves it. Users who read Arabic-Indic digits get every number of a page in them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language as django_set_language
+
+from corridor.accounts import policy
+from corridor.accounts.models import User
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+# Markup split into tags and text; digits change in text only, never in a tag, a script, a style
+# or a form field's value, so links, ids and what the user types are left as they are.
+_TAG = re.compile(r"(<[^>]*>)")
+_RAW_START = re.compile(r"<(script|style|textarea|pre|code)\b", re.IGNORECASE)
+
+
+def arabic_indic_digits(html: str) -> str:
+    """The page with the digits of its text in Arabic-Indic form."""
+    parts = _TAG.split(html)
+    raw_until: str | None = None
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            if raw_until is None:
+                start = _RAW_START.match(part)
+                if start and not part.endswith("/>"):
+                    raw_until = f"</{start.group(1).lower()}"
+            elif part.lower().startswith(raw_until):
+                raw_until = None
+        elif raw_until is None and part:
+            parts[index] = part.translate(ARABIC_INDIC)
+    return "".join(parts)
+
+
+class PreferencesMiddleware:
+    """Applies the signed-in user's language and digits to the request and the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            isinstance(user, User)
+            and user.is_authenticated
+            and not request.path.startswith("/api/")
+        ):
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language
+        response = self.get_response(request)
+        if (
+            isinstance(user, User)
+            and user.is_authenticated
+            and user.digits == "arabic"
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            response.content = arabic_indic_digits(response.content.decode()).encode()
+        return response
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also saves the choice on the signed-in user's account."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if (
+        request.method == "POST"
+        and isinstance(user, User)
+        and language in dict(User._meta.get_field("preferred_language").choices or [])
+        and user.preferred_language != language
+    ):
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return response
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["preferred_language", "digits"]
+        widgets = {"digits": forms.RadioSelect, "preferred_language": forms.RadioSelect}
+
+
+@require_http_methods(["GET", "POST"])
+@policy.requires(policy.ACCOUNT_SELF)
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The user's own language and digits."""
+    user = request.user
+    assert isinstance(user, User)
+    form = PreferencesForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        translation.activate(user.preferred_language)
+        messages.success(request, _("Your preferences are saved."))
+        response = redirect("web:preferences")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.preferred_language,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    return render(request, "web/preferences.html", {"form": form})
