@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 
 from corridor.scenarios import rafah_2026_02
 from corridor.scenarios.demo_users import create_demo_users
+from tests.helpers import totp_code
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
 # page actions are ordinary synchronous calls.
@@ -55,15 +56,23 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+@dataclass
+class Site:
+    url: str
+    secrets: dict[str, str]  # username: TOTP secret, for the users who need a second factor
+
+
 @pytest.fixture
-def site(django_db_setup: None, django_db_blocker: pytest.FixtureRequest, live_server) -> Iterator[str]:
-    """The live server's address, with the small Rafah scenario and the demo users loaded."""
+def site(django_db_setup: None, django_db_blocker: Any, live_server: Any) -> Iterator[Site]:
+    """The live server, with the small Rafah scenario and the demo users (MFA on) loaded."""
     with django_db_blocker.unblock(), override_settings(CORRIDOR_DEMO_DATE=DEMO_DATE):
         rafah_2026_02.load(7, waiting_cases=400, return_registrations=400)
         with translation.override("en"):
-            create_demo_users(PASSWORD, mfa=True)
+            logins = create_demo_users(PASSWORD, mfa=True)
         try:
-            yield live_server.url
+            yield Site(
+                live_server.url, {x.username: x.totp_secret for x in logins if x.totp_secret}
+            )
         finally:
             call_command("flush", interactive=False, verbosity=0)
 
@@ -73,25 +82,34 @@ class Visitor:
     """A person at a browser: signs in, opens pages, looks at them."""
 
     page: Page
-    base: str
+    site: Site
     name: str
+
+    @property
+    def base(self) -> str:
+        return self.site.url
 
     def open(self, path: str) -> Page:
         response = self.page.goto(self.base + path)
-        assert response is not None and response.status < 400, f"{path}: {response and response.status}"
+        assert response is not None and response.status < 400, (
+            f"{path}: {response and response.status}"
+        )
         return self.page
 
-    def sign_in(self, username: str, secret: str | None = None) -> None:
-        from tests.helpers import totp_code
-
+    def sign_in(self, username: str) -> None:
+        """Signs in as a demo user, with the authenticator code where the role needs one."""
         self.page.goto(self.base + "/accounts/login/")
-        self.page.get_by_label(re.compile("Username|اسم المستخدم")).fill(username)
-        self.page.get_by_label(re.compile("Password|كلمة المرور")).fill(PASSWORD)
-        self.page.get_by_role("button", name=re.compile("Sign in|تسجيل الدخول|دخول")).click()
-        if secret:
-            self.page.get_by_label(re.compile("Code|الرمز")).fill(totp_code(secret))
-            self.page.get_by_role("button", name=re.compile("Sign in|Verify|دخول|تحقق")).click()
+        form = self.page.locator("main form")
+        form.locator("input[name=login]").fill(username)
+        form.locator("input[name=password]").fill(PASSWORD)
+        form.locator("button[type=submit]").click()
         self.page.wait_for_load_state()
+        secret = self.site.secrets.get(username)
+        if secret:
+            code = self.page.locator("main form input[name=code]")
+            code.fill(totp_code(secret))
+            code.press("Enter")
+            self.page.wait_for_load_state()
         assert "/accounts/login" not in self.page.url, f"{username} could not sign in"
 
     def switch_language(self, code: str) -> None:
@@ -124,7 +142,7 @@ def _context(browser: Browser, viewport: dict[str, int]) -> BrowserContext:
 
 
 @pytest.fixture
-def visit(browser: Browser, site: str, request: pytest.FixtureRequest) -> Iterator:
+def visit(browser: Browser, site: Site, request: pytest.FixtureRequest) -> Iterator:
     """Opens a visitor: `visit("coordinator")` or `visit("liaison", viewport=PHONE)`."""
     contexts: list[BrowserContext] = []
 

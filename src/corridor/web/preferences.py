@@ -1,7 +1,8 @@
 """Each user's language and digits: kept on the account, applied to every page they open.
 
-A signed-in user's language follows their account, wherever they sign in; choosing a language
-in the header saves it. Users who read Arabic-Indic digits get every number of a page in them.
+A signed-in user's language follows their account on a device where no language was chosen yet;
+choosing one in the header saves it on the account. Users who read Arabic-Indic digits get every
+number of a page in them.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if (
         request.method == "POST"
         and isinstance(user, User)
-        and language in dict(User._meta.get_field("preferred_language").choices or [])
+        and language in dict(settings.LANGUAGES)
         and user.preferred_language != language
     ):
         user.preferred_language = language
@@ -105,12 +106,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        translation.activate(user.preferred_language)
+        language = user.preferred_language or translation.get_language()
+        translation.activate(language)
         messages.success(request, _("Your preferences are saved."))
         response = redirect("web:preferences")
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
-            user.preferred_language,
+            language,
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             secure=settings.LANGUAGE_COOKIE_SECURE,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
