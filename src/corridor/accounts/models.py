@@ -126,8 +126,9 @@ class User(AbstractUser):
     )
     preferred_language = models.CharField(
         max_length=5,
-        choices=[("ar", _("Arabic")), ("en", _("English"))],
-        default="ar",
+        choices=[("", _("As my browser asks")), ("ar", _("Arabic")), ("en", _("English"))],
+        default="",
+        blank=True,
         verbose_name=_("preferred language"),
     )
     digits = models.CharField(
