@@ -127,6 +127,32 @@ class Visitor:
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
+    def weight(self) -> int:
+        """Bytes the current page cost over the network, its assets included."""
+        return int(
+            self.page.evaluate(
+                "performance.getEntriesByType('navigation').concat("
+                "performance.getEntriesByType('resource'))"
+                ".reduce((sum, entry) => sum + entry.transferSize, 0)"
+            )
+        )
+
+    def overflows(self) -> bool:
+        """Whether the page is wider than the screen (a phone user would scroll sideways)."""
+        return bool(
+            self.page.evaluate(
+                "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+            )
+        )
+
+    def nav_links(self) -> list[tuple[str, str]]:
+        """The main navigation's links: (label, path)."""
+        links = self.page.locator("nav.main-nav a")
+        return [
+            (links.nth(i).inner_text(), links.nth(i).get_attribute("href") or "")
+            for i in range(links.count())
+        ]
+
     def accessibility_violations(self) -> list[dict]:
         """axe-core's serious and critical violations on the current page."""
         results = Axe().run(self.page)
@@ -142,15 +168,14 @@ def _context(browser: Browser, viewport: dict[str, int]) -> BrowserContext:
 
 
 @pytest.fixture
-def visit(browser: Browser, site: Site, request: pytest.FixtureRequest) -> Iterator:
+def visit(browser: Browser, site: Site) -> Iterator:
     """Opens a visitor: `visit("coordinator")` or `visit("liaison", viewport=PHONE)`."""
     contexts: list[BrowserContext] = []
 
     def open_visitor(name: str, viewport: dict[str, int] | None = None) -> Visitor:
         context = _context(browser, viewport or LAPTOP)
         contexts.append(context)
-        test = request.node.name.removeprefix("test_")[:40]
-        return Visitor(context.new_page(), site, f"{test}-{name}")
+        return Visitor(context.new_page(), site, name)
 
     yield open_visitor
     for context in contexts:
