@@ -35,6 +35,7 @@ from corridor.crossings.models import (
 )
 from corridor.crossings.services import SEAT_HOLDING
 from corridor.i18n import local_name
+from corridor.plans.models import StandbyEntry
 
 # Batches listed for a day whose seats are not confirmed yet (a postponed batch waits for
 # coordination to be confirmed again).
@@ -181,6 +182,13 @@ def _batches(user: Any, today: datetime.date) -> list[dict[str, Any]]:
         .order_by("at", "id")
     ):
         events.setdefault(event.batch_id, []).append(event)
+    standby: dict[int, list[StandbyEntry]] = {}
+    for entry in (
+        StandbyEntry.objects.filter(batch__in=batches)
+        .select_related("case__urgency")
+        .order_by("batch", "position")
+    ):
+        standby.setdefault(entry.batch_id, []).append(entry)
     result = []
     for batch in batches:
         history = events.get(batch.pk, [])
@@ -195,6 +203,7 @@ def _batches(user: Any, today: datetime.date) -> list[dict[str, Any]]:
                 "stop_event": stop if history and stop is not history[-1] else None,
                 "events": history,
                 "moved_here": batch.planned_date != batch.first_planned_date,
+                "standby": standby.get(batch.pk, []),
             }
         )
     return result
@@ -304,4 +313,5 @@ def today_page(user: Any) -> dict[str, Any]:
         "crossings": _days(today),
         "batches": batches,
         "alerts": _alerts(user, batches, now),
+        "can_see_cases": policy.allows(user, policy.CASE_VIEW),
     }
