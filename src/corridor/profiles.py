@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corridor import clock
-from corridor.cases.models import ClinicalCategory, MobilityNeed
-from corridor.crossings.models import MemberRole
+from corridor.cases.models import CaseStatus, ClinicalCategory, MobilityNeed
+from corridor.crossings.models import Clearance, MemberRole
 from corridor.i18n import local_name
 from corridor.people.models import Sex
 
@@ -83,6 +85,56 @@ CLEARANCE_LIST = Profile(
 )
 
 
+def _is_child(member: Any) -> bool:
+    limit: int = settings.CORRIDOR_CHILD_AGE_LIMIT
+    return bool(member.person.is_child_on(member.batch.planned_date, limit))
+
+
+def _checked_in_at(member: Any) -> str:
+    return (
+        timezone.localtime(member.checked_in_at).strftime("%H:%M") if member.checked_in_at else ""
+    )
+
+
+# The manifest printed for the assembly point and shown on the check-in screen: who to expect and
+# whether they may board. No date of birth (a child is flagged instead), nothing clinical.
+MANIFEST = Profile(
+    name="manifest",
+    label=_("Manifest"),
+    purpose="check people in at the assembly point and at the crossing",
+    columns=(
+        Column("seat", _("Seat"), lambda m: m.seat),
+        Column("name_ar", _("Name (Arabic)"), lambda m: m.person.name_ar),
+        Column("name_latin", _("Name (Latin)"), lambda m: m.person.name_latin),
+        Column("national_id", _("ID number"), lambda m: m.person.national_id),
+        Column("role", _("Role in the batch"), lambda m: m.role, dict(MemberRole.choices)),
+        Column("child", _("Child"), _is_child),
+        Column("clearance", _("Clearance"), lambda m: m.clearance, dict(Clearance.choices)),
+        Column(
+            "clearance_party",
+            _("Cleared or refused by"),
+            lambda m: local_name(m.clearance_party),
+        ),
+        Column(
+            "needs_reconfirmation",
+            _("Clearance to be re-confirmed"),
+            lambda m: m.needs_reconfirmation,
+        ),
+        Column("checked_in_at", _("Checked in at"), _checked_in_at),
+    ),
+    never=(
+        "clinical_summary",
+        "clinical_category",
+        "icd10_code",
+        "urgency",
+        "diagnosis",
+        "phone",
+        "passport_number",
+        "date_of_birth",
+    ),
+)
+
+
 def _companions(case: Any) -> list[Any]:
     from corridor.cases.models import ACTIVE_COMPANION_STATUSES
 
@@ -119,6 +171,53 @@ RECEIVING_HOSPITAL = Profile(
 
 def receiving_queryset(cases: QuerySet[Any]) -> QuerySet[Any]:
     return cases.select_related("patient").prefetch_related("companions")
+
+
+def _batch_number(row: Any) -> int | str:
+    return row.batch.number if row.batch else ""
+
+
+# The waiting list as a coordinator or a referral officer exports it: who waits, how urgently,
+# since when, and where they stand; names but no ID number, nothing clinical beyond the category.
+WAITING_LIST = Profile(
+    name="waiting-list",
+    label=_("Waiting list"),
+    purpose="coordination of the waiting list",
+    columns=(
+        Column("reference", _("Reference"), lambda r: r.case.reference),
+        Column("name_ar", _("Name (Arabic)"), lambda r: r.name_ar or ""),
+        Column("name_latin", _("Name (Latin)"), lambda r: r.name_latin or ""),
+        Column("urgency", _("Urgency"), lambda r: r.case.urgency.code),
+        Column(
+            "clinical_category",
+            _("Clinical category"),
+            lambda r: r.case.clinical_category,
+            dict(ClinicalCategory.choices),
+        ),
+        Column("referral_date", _("Referral date"), lambda r: r.case.referral_date.isoformat()),
+        Column("days_waiting", _("Days waiting"), lambda r: r.days_waiting),
+        Column("age", _("Age"), lambda r: r.age),
+        Column("child", _("Child"), lambda r: r.is_child),
+        Column("companions", _("Companions"), lambda r: r.companions),
+        Column("destination_accepted", _("Destination accepted"), lambda r: r.destination_code),
+        Column("status", _("Status"), lambda r: r.case.status, dict(CaseStatus.choices)),
+        Column("batch", _("Planned batch"), _batch_number),
+        Column(
+            "batch_date",
+            _("Batch date"),
+            lambda r: r.batch.planned_date.isoformat() if r.batch else "",
+        ),
+    ),
+    never=(
+        "national_id",
+        "passport_number",
+        "phone",
+        "date_of_birth",
+        "clinical_summary",
+        "icd10_code",
+        "clearance",
+    ),
+)
 
 
 def suppress(count: int, threshold: int) -> int | str:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("corridor.accounts.security_urls")),
     path("cases/", include("corridor.cases.urls")),
     path("crossing/", include("corridor.crossings.urls")),
+    path("plans/", include("corridor.plans.urls")),
     path("returns/", include("corridor.returns.urls")),
     path("imports/", include("corridor.interop.urls")),
     path("audit/", include("corridor.audit.urls")),

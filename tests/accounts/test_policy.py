@@ -169,7 +169,7 @@ def expectations(world: World) -> list[tuple[str, dict[str, int], str]]:
     case = world.case_offered
     review = world.case_under_review
     return [
-        ("/", {**dict.fromkeys(ALL, 200), "outsider": 403}, "The situation"),
+        ("/", {**dict.fromkeys(ALL, 200), "outsider": 403}, "Today"),
         (
             f"/cases/{case.reference}/",
             {
@@ -228,6 +228,26 @@ def expectations(world: World) -> list[tuple[str, dict[str, int], str]]:
             f"/crossing/batches/{world.batch_today.pk}/clearance-list.csv",
             {**dict.fromkeys(ALL, 403), "coordinator": 200},
             "900000001",
+        ),
+        (
+            f"/crossing/batches/{world.batch_today.pk}/manifest.pdf",
+            {
+                **dict.fromkeys(ALL, 403),
+                "coordinator": 200,
+                "officer": 200,
+                "officer_elsewhere": 404,
+            },
+            "%PDF-",
+        ),
+        (
+            f"/crossing/batches/{world.batch_today.pk}/check-in/",
+            {
+                **dict.fromkeys(ALL, 403),
+                "coordinator": 200,
+                "officer": 200,
+                "officer_elsewhere": 404,
+            },
+            "Check-in",
         ),
         (
             f"/crossing/incidents/{world.incident.pk}/",

@@ -26,16 +26,20 @@ from corridor.scenarios import rafah_2026_02
 from corridor.scenarios.demo_users import create_demo_users
 from tests.helpers import totp_code
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
-# page actions are ordinary synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CORRIDOR_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "browser-pass-1"
 DEMO_DATE = datetime.date(2026, 2, 5)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PHONE = {"width": 360, "height": 780}
 LAPTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between page actions are ordinary synchronous calls. Set per test, so that no other test
+    # (nor a subprocess it starts) inherits it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")

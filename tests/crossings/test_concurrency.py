@@ -19,7 +19,7 @@ from corridor.crossings import services
 from corridor.crossings.models import Batch, BatchMember, BatchStatus, CrossingDay, Direction
 from corridor.exceptions import AlreadyOnActiveBatch, QuotaExceeded
 from tests.factories import CompanionFactory, PersonFactory
-from tests.helpers import CROSSING_DATE, PLANNING_TIME
+from tests.helpers import CROSSING_DATE, PLANNING_TIME, audit_actions
 from tests.journeys import Planner
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -139,3 +139,21 @@ def test_batches_created_at_once_get_distinct_numbers(plan: Planner, coordinator
 
     assert all(isinstance(r, Batch) for r in results), results
     assert sorted(r.number for r in results) == [1, 2, 3]
+
+
+def test_two_officers_scanning_the_same_person_at_once_check_them_in_once(
+    plan: Planner,
+) -> None:
+    batch = plan.confirmed(plan.case())
+    member = batch.members.get()
+
+    def scan() -> BatchMember:
+        return services.check_in_member(
+            BatchMember.objects.get(pk=member.pk), actor=plan.coordinator, via="code"
+        )
+
+    results = _race(scan, scan)
+
+    assert all(isinstance(r, BatchMember) for r in results), results
+    assert results[0].checked_in_at == results[1].checked_in_at is not None
+    assert audit_actions(member).count("member.checked_in") == 1

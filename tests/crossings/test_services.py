@@ -987,6 +987,74 @@ def test_checking_in_records_the_arrival_once(plan: Planner, coordinator: User) 
     assert audit_actions(member).count("member.checked_in") == 1
 
 
+def test_checking_in_audits_the_batch_the_clearance_and_how_the_person_was_named(
+    plan: Planner, coordinator: User
+) -> None:
+    batch = plan.confirmed(plan.case())
+
+    member = services.check_in_member(_patient(batch), actor=coordinator, via="code")
+
+    event = last_audit(member)
+    assert (event.action, event.actor, event.data) == (
+        "member.checked_in",
+        coordinator,
+        {"batch": batch.pk, "cleared": True, "clearance": Clearance.CLEARED, "via": "code"},
+    )
+
+
+def test_a_person_not_cleared_is_checked_in_only_once_the_officer_saw_the_warning(
+    plan: Planner, coordinator: User
+) -> None:
+    batch = plan.submitted(plan.case())
+
+    with pytest.raises(NotCleared, match="not cleared to travel \\(Not yet answered\\)"):
+        services.check_in_member(_patient(batch), actor=coordinator)
+    assert _patient(batch).checked_in_at is None
+    assert "member.checked_in" not in audit_actions(_patient(batch))
+
+    member = services.check_in_member(_patient(batch), actor=coordinator, uncleared_ok=True)
+
+    assert member.checked_in_at is not None
+    assert last_audit(member).data["cleared"] is False
+
+
+def test_a_clearance_awaiting_reconfirmation_is_not_cleared_for_check_in(
+    plan: Planner, coordinator: User, next_day: CrossingDay
+) -> None:
+    batch = plan.confirmed(plan.case())
+    services.postpone_batch(
+        batch, NEXT_DATE, party=plan.authority, actor=coordinator, no_reason_given=True
+    )
+
+    with pytest.raises(NotCleared, match="re-confirmed"):
+        services.check_in_member(_patient(batch), actor=coordinator)
+
+
+@pytest.mark.parametrize("stage", ["draft", "departed"])
+def test_nobody_is_checked_in_to_a_batch_not_yet_sent_or_already_gone(
+    plan: Planner, coordinator: User, stage: str
+) -> None:
+    case = plan.case()
+    if stage == "draft":
+        batch = plan.batch(case)
+    else:
+        batch = services.depart_batch(plan.confirmed(case), actor=coordinator, at=CROSSING_TIME)
+
+    with pytest.raises(DomainError, match="nobody can be checked in"):
+        services.check_in_member(_patient(batch), actor=coordinator, uncleared_ok=True)
+    assert _patient(batch).checked_in_at is None
+
+
+def test_someone_whose_place_ended_is_not_checked_in(plan: Planner, coordinator: User) -> None:
+    batch = plan.submitted(plan.case())
+    services.record_clearance(
+        _patient(batch), Clearance.REFUSED, party=plan.authority, actor=coordinator
+    )
+
+    with pytest.raises(DomainError, match="no longer on this batch \\(Refused clearance\\)"):
+        services.check_in_member(_patient(batch), actor=coordinator, uncleared_ok=True)
+
+
 def test_a_batch_departs_only_on_an_open_day(
     plan: Planner, coordinator: User, crossing_day: CrossingDay
 ) -> None:
@@ -1266,3 +1334,43 @@ def test_releasing_a_cancelled_batch_requeues_its_cases_with_a_bump(
     # the people can be listed again
     again = plan.batch(case)
     assert again.members.count() == 2
+
+
+def test_several_answers_are_recorded_in_seat_order_all_or_none(
+    plan: Planner, coordinator: User
+) -> None:
+    batch = plan.submitted(plan.case(companions=1), plan.case())
+    patient, companion, other = batch.members.order_by("seat")
+
+    outcome = services.record_clearances(
+        batch,
+        {other.pk: Clearance.CLEARED, companion.pk: Clearance.CLEARED, patient.pk: "refused"},
+        party=plan.authority,
+        actor=coordinator,
+    )
+
+    assert [m.pk for m in outcome.recorded] == [patient.pk, other.pk]
+    assert [m.pk for m in outcome.left] == [companion.pk]  # left with the refused patient
+    companion.refresh_from_db()
+    assert (companion.outcome, companion.clearance) == (Outcome.WITHDRAWN, Clearance.PENDING)
+    again = services.record_clearances(
+        batch, {other.pk: Clearance.CLEARED}, party=plan.authority, actor=coordinator
+    )
+    assert [m.pk for m in again.unchanged] == [other.pk] and not again.recorded
+    # An answer for someone no longer on the batch refuses the whole call: nothing is written.
+    fresh = plan.submitted(plan.case(), plan.case())
+    first, second = fresh.members.order_by("seat")
+    services.end_membership(second, Outcome.WITHDRAWN, actor=coordinator)
+    with pytest.raises(DomainError, match="no longer on this batch"):
+        services.record_clearances(
+            fresh,
+            {first.pk: Clearance.CLEARED, second.pk: Clearance.CLEARED},
+            party=plan.authority,
+            actor=coordinator,
+        )
+    first.refresh_from_db()
+    assert first.clearance == Clearance.PENDING
+    with pytest.raises(DomainError, match="not on batch"):
+        services.record_clearances(
+            fresh, {other.pk: Clearance.CLEARED}, party=plan.authority, actor=coordinator
+        )

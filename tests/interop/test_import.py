@@ -23,7 +23,7 @@ from corridor.accounts.models import Facility, Party, PartyKind
 from corridor.audit.models import AuditEvent
 from corridor.cases.models import Case, CaseStatus, UrgencyTier
 from corridor.interop.mapping import resolve_columns
-from corridor.interop.models import ImportSource
+from corridor.interop.models import ImportRun, ImportSource
 from corridor.interop.readers import read_table
 from corridor.interop.rows import Lookups, RowParser
 from corridor.people.models import Person
@@ -567,3 +567,29 @@ def test_table_report_lists_counts_and_duplicates(
     assert re.search(r"^linked to existing +1$", text, re.MULTILINE)
     assert "row 3: row 2 of this file, same ID number" in text
     assert Case.objects.count() == 2 and Person.objects.count() == 1
+
+
+def test_a_command_import_is_kept_with_its_report_and_a_dry_run_is_not(
+    tmp_path: Path, embassy: Party, rule: EligibilityRule
+) -> None:
+    rows = [
+        returnee("محمد أحمد علي النجار", "17/05/1990", ID_1),
+        returnee("سارة خالد يوسف الشوا", "17/05/2090", ID_2),
+    ]
+    path = write_csv(tmp_path / "r.csv", RETURN_HEADERS, rows)
+    run_import("returns", path, "--dry-run")
+    assert not ImportRun.objects.exists()
+
+    report = run_import("returns", path, "--keep-valid", "--source", "desk")
+
+    run = ImportRun.objects.get()
+    assert report["id"] == run.pk
+    assert (run.channel, run.imported_by, run.party, run.source) == (
+        "command",
+        None,
+        embassy,
+        "desk",
+    )
+    assert run.kept_valid_rows and run.counts == report["counts"]
+    assert run.report["errors"] == report["errors"] and run.report["eligibility"] == {"eligible": 1}
+    assert AuditEvent.objects.get(action="import.returns").object_id == str(run.pk)

@@ -14,6 +14,7 @@ from corridor.planning import (
     BedCapacity,
     BedWithdrawn,
     Candidate,
+    CaseHeldBack,
     CaseWithdrawn,
     Clearance,
     Companion,
@@ -139,7 +140,7 @@ def events(draw: st.DrawFn, problem: Problem, previous: Plan) -> Event:
     """An event that touches the previous plan where it can."""
     dates = [day.date for day in problem.days]
     people = [m.person_id for day in previous.days for m in day.members] or ["nobody"]
-    kind = draw(st.integers(0, 6))
+    kind = draw(st.integers(0, 7))
     if kind == 0:
         return BatchCancelled(draw(st.sampled_from(dates)))
     if kind == 1:
@@ -158,6 +159,9 @@ def events(draw: st.DrawFn, problem: Problem, previous: Plan) -> Event:
             draw(st.sampled_from(dates)),
             draw(st.integers(0, 1)),
         )
+    if kind == 7:
+        planned = [c for day in previous.days for c in day.case_ids()] or ["x"]
+        return CaseHeldBack(draw(st.sampled_from(planned)), draw(st.sampled_from(dates)), "note")
     return CaseWithdrawn(draw(st.sampled_from([c.id for c in problem.candidates] or ["x"])))
 
 

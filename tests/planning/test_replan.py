@@ -13,6 +13,7 @@ from corridor.planning import (
     BatchPostponed,
     BedWithdrawn,
     Candidate,
+    CaseHeldBack,
     CaseWithdrawn,
     ChangeKind,
     CrossingDayClosed,
@@ -199,6 +200,21 @@ def test_a_withdrawn_case_leaves_and_its_seat_is_refilled() -> None:
     assert change is not None and change.reason.code is ReasonCode.CASE_WITHDRAWN
 
 
+def test_a_case_held_back_from_its_day_goes_later_and_the_diff_gives_the_note() -> None:
+    given = problem(_waiting_list(), [day(0, quota=6), day(1, quota=6), day(2, quota=16)])
+    before = plan(given, FAST)
+    held = before.day(DAY0).case_ids()[0]
+    result = replan(given, before, CaseHeldBack(held, DAY0, "not fit to travel today"), FAST)
+    assert result.plan.assignments()[held][0] == DAY2, "the later day with room takes it"
+    assert held not in result.plan.day(DAY0).case_ids()
+    change = result.change(held)
+    assert change is not None and change.reason.code is ReasonCode.HELD_BACK
+    assert change.text_en == "taken off 5 Feb by the coordinator: not fit to travel today"
+    assert "not fit to travel today" in change.text_ar
+    assert [c.case_id for c in result.changes] == [held], "nobody else moves"
+    assert_honours_constraints(result.problem, result.plan, replanned=True)
+
+
 def test_events_read_back_from_their_dicts() -> None:
     events: list[Event] = [
         BatchCancelled(DAY0),
@@ -208,6 +224,7 @@ def test_events_read_back_from_their_dicts() -> None:
         NewCase(case("N", "critical")),
         BedWithdrawn("recv-uae", "cancer", DAY1, 2),
         CaseWithdrawn("P02"),
+        CaseHeldBack("P03", DAY1, "family asked to wait"),
     ]
     for event in events:
         assert event_from_dict(event_to_dict(event)) == event

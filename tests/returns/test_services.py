@@ -189,3 +189,12 @@ def test_a_refused_returnee_stays_eligible(rule: EligibilityRule, coordinator: U
         "from": ReturnStatus.LISTED,
         "to": ReturnStatus.ELIGIBLE,
     }
+
+
+def test_a_call_with_an_unknown_outcome_is_refused(coordinator: User, who: Party) -> None:
+    registration = ReturnRegistrationFactory(registered_with=who, status=ReturnStatus.LISTED)
+
+    with pytest.raises(DomainError, match="not an outcome of a call"):
+        services.record_call(registration, "voicemail", actor=coordinator)
+
+    assert not registration.calls.exists()

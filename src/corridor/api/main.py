@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from corridor.api import exports, imports, people
 from corridor.api.auth import SessionReadAuth, TokenAuth
 from corridor.api.endpoints import router
 from corridor.api.errors import register_handlers
@@ -12,8 +13,9 @@ api = NinjaAPI(
     title="Corridor",
     version="1",
     description=(
-        "Cases, batches, clearances, coordination events, movements and return registrations, "
-        "under the same permission policy and profiles as Corridor's pages."
+        "Cases, people, batches, clearances, coordination events, movements, return "
+        "registrations, imports and exports, under the same permission policy and profiles as "
+        "Corridor's pages."
     ),
     auth=[TokenAuth(), SessionReadAuth()],
     urls_namespace="api",
@@ -22,3 +24,6 @@ api = NinjaAPI(
 )
 register_handlers(api)
 api.add_router("/", router)
+api.add_router("/", people.router)
+api.add_router("/", imports.router)
+api.add_router("/", exports.router)

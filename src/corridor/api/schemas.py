@@ -173,3 +173,116 @@ class ClearanceOut(Schema):
 
 
 Aggregates = dict[str, Any]
+
+
+class ImportCounts(Schema):
+    read: int
+    created: int
+    linked: int
+    unchanged: int
+    rejected: int
+    warnings: int
+    duplicates: int
+
+
+class ImportIssue(Schema):
+    """A problem in one cell of one row (column "" for the row as a whole)."""
+
+    row: int
+    column: str
+    problem: str
+
+
+class ImportDuplicate(Schema):
+    """A row found to be a person already known (`person_id`) or an earlier row of the file."""
+
+    row: int
+    person_id: int | None
+    same_as_row: int | None
+    reason: str
+    note: str
+
+
+class ImportReportOut(Schema):
+    """What an import did, or (a dry run) would do; `id` names the import once written."""
+
+    id: int | None
+    kind: str
+    file: str
+    source: str
+    dry_run: bool
+    written: bool
+    counts: ImportCounts
+    eligibility: dict[str, int]
+    ignored_columns: list[str]
+    errors: list[ImportIssue]
+    warnings: list[ImportIssue]
+    duplicates: list[ImportDuplicate]
+
+
+class ImportRunOut(Schema):
+    id: int
+    kind: str
+    file: str
+    source: str
+    channel: str
+    imported_at: datetime.datetime
+    imported_by: str | None
+    kept_valid_rows: bool
+    counts: ImportCounts
+
+
+class ImportRunPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ImportRunOut]
+
+
+class ImportRunDetailOut(ImportRunOut):
+    eligibility: dict[str, int]
+    ignored_columns: list[str]
+    errors: list[ImportIssue]
+    warnings: list[ImportIssue]
+    duplicates: list[ImportDuplicate]
+
+
+class ImportFilters(PageIn):
+    kind: Literal["cases", "returns"] | None = None
+
+
+class PersonFilters(PageIn):
+    national_id: str | None = Field(None, min_length=1, max_length=20, pattern=r"^[0-9A-Za-z]+$")
+    name: str | None = Field(None, min_length=2, max_length=60, pattern=r"^[^\x00-\x1f\x7f]+$")
+    case: str | None = Field(None, min_length=1, max_length=30, pattern=r"^[-A-Za-z0-9_]+$")
+
+
+class PersonIdentityOut(Schema):
+    """What the case page shows of a person to roles holding `case.identity`."""
+
+    name_ar: str
+    name_latin: str
+    date_of_birth: datetime.date
+    national_id: str
+
+
+class PersonCaseOut(Schema):
+    reference: str
+    role: Literal["patient", "companion"]
+
+
+class PersonOut(Schema):
+    """A person in the cases the caller may see; identity only where the policy allows it."""
+
+    id: int
+    sex: str
+    age: int
+    identity: PersonIdentityOut | None
+    cases: list[PersonCaseOut]
+
+
+class PersonPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PersonOut]

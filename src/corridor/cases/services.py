@@ -70,7 +70,8 @@ def _move(
         action or f"case.{target}",
         locked,
         actor=actor,
-        data={"from": previous, "to": target, "reason": reason},
+        # The business time, which differs from the audit's own time when recorded afterwards.
+        data={"from": previous, "to": target, "reason": reason, "at": locked.status_changed_at},
     )
     case.refresh_from_db()
     return case
@@ -456,7 +457,7 @@ def _set_companion_status(
     locked.status = target
     locked.status_changed_at = at
     locked.save(update_fields=["status", "status_changed_at"])
-    audit.record(f"companion.{target}", locked, actor=actor, data={"from": previous})
+    audit.record(f"companion.{target}", locked, actor=actor, data={"from": previous, "at": at})
     companion.refresh_from_db()
     return companion
 

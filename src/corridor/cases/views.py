@@ -1,4 +1,7 @@
-"""Case pages: the list and one case, scoped and audited by the permission policy."""
+"""Case pages: one case and the cases offered to a receiving party, scoped and audited.
+
+The waiting list is in `list_views`.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +9,19 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from corridor.accounts import policy
 from corridor.audit import services as audit
 from corridor.cases.models import Case
+from corridor.cases.page import case_context
 from corridor.exports import record_share
 from corridor.exports import render as render_export
-from corridor.i18n import local_name
 from corridor.interop.fhir import case_bundle
-from corridor.notify.services import messages_for_case
 from corridor.profiles import RECEIVING_HOSPITAL, receiving_queryset
 from corridor.web.tables import profile_table
 
 PAGE_SIZE = 50
-
-
-@require_GET
-@policy.requires(policy.CASE_VIEW)
-def case_list(request: HttpRequest) -> HttpResponse:
-    """The cases the user may see: reference, category, urgency, status; no clinical text."""
-    cases = policy.scope(request.user, policy.CASE_VIEW, Case.objects.all())
-    cases = cases.select_related("urgency", "referring_facility").order_by(
-        "urgency__rank", "referral_date", "pk"
-    )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/list.html", {"page": page})
 
 
 @require_GET
@@ -42,47 +31,10 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = policy.get_visible_or_404(
         request,
         policy.CASE_VIEW,
-        Case.objects.select_related("patient", "urgency", "referring_facility"),
+        Case.objects.select_related("patient", "urgency", "referring_facility", "approved_by"),
         reference=reference,
     )
-    show_clinical = policy.can_access(request.user, policy.CASE_CLINICAL, case)
-    if show_clinical:
-        grant = policy.active_grant(request.user, policy.CASE_CLINICAL, case)
-        with transaction.atomic():
-            audit.record(
-                "case.clinical_read",
-                case,
-                actor=request.user,
-                data={
-                    "via": "break_glass" if grant else "role",
-                    "grant": grant.pk if grant else None,
-                },
-            )
-    show_identity = policy.can_access(request.user, policy.CASE_IDENTITY, case)
-    receiving = None
-    if not show_identity:
-        # A receiving party sees the case as its profile says: no name, no ID, no birth date.
-        row = RECEIVING_HOSPITAL.rows(receiving_queryset(Case.objects.filter(pk=case.pk)))[0]
-        receiving = [
-            (c.label, c.display(row[c.key]))
-            for c in RECEIVING_HOSPITAL.columns
-            if c.key != "clinical_summary"
-        ]
-    context = {
-        "case": case,
-        "facility": local_name(case.referring_facility),
-        "urgency": local_name(case.urgency),
-        "show_clinical": show_clinical,
-        "show_identity": show_identity,
-        "receiving": receiving,
-        "may_break_glass": not show_clinical
-        and policy.may_break_glass(request.user, policy.CASE_CLINICAL),
-        "break_glass_url": reverse("accounts:break_glass", args=["case", case.pk]),
-        "person_messages": (
-            messages_for_case(case) if policy.allows(request.user, policy.MESSAGES_VIEW) else None
-        ),
-    }
-    return render(request, "cases/detail.html", context)
+    return render(request, "cases/detail.html", case_context(request, case))
 
 
 @require_GET

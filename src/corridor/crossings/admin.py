@@ -13,6 +13,7 @@ from corridor.crossings.models import (
     DayStatus,
     Direction,
     Incident,
+    IncidentReview,
     Movement,
 )
 
@@ -157,6 +158,13 @@ class MovementAdmin(RecordAdmin):
 class IncidentAdmin(RecordAdmin):
     # The narrative is the most sensitive text Corridor keeps: never shown in the admin.
     exclude = ["narrative"]
-    list_display = ["occurred_on", "crossing", "kind"]
-    list_filter = ["crossing", "kind"]
+    list_display = ["occurred_on", "crossing", "kind", "severity", "status"]
+    list_filter = ["crossing", "kind", "severity", "status"]
     raw_id_fields = ["people"]
+
+
+@admin.register(IncidentReview)
+class IncidentReviewAdmin(RecordAdmin):
+    # Review notes speak of the incident: as private as its narrative.
+    exclude = ["note"]
+    list_display = ["incident", "from_status", "to_status", "at"]

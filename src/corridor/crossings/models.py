@@ -300,6 +300,11 @@ class BatchMember(models.Model):
     def __str__(self) -> str:
         return f"{self.batch} seat {self.seat}: {self.person}"
 
+    @property
+    def cleared_to_travel(self) -> bool:
+        """Cleared, and the clearance is not waiting to be re-confirmed for a new date."""
+        return self.clearance == Clearance.CLEARED and not self.needs_reconfirmation
+
 
 class CoordinationEventKind(models.TextChoices):
     SUBMITTED = "submitted", _("List submitted")
@@ -432,6 +437,20 @@ class IncidentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class IncidentSeverity(models.TextChoices):
+    NOT_ASSESSED = "", _("Not assessed")
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CLOSED = "closed", _("Closed")
+
+
 class Incident(models.Model):
     """A protection incident at a crossing: the most sensitive record Corridor keeps."""
 
@@ -444,6 +463,29 @@ class Incident(models.Model):
         Person, blank=True, related_name="incidents", verbose_name=_("people involved")
     )
     narrative = EncryptedTextField(verbose_name=_("narrative"))
+    place = models.CharField(
+        max_length=200,
+        blank=True,
+        verbose_name=_("place"),
+        help_text=_("Where at the crossing, e.g. the hall on the far side."),
+    )
+    severity = models.CharField(
+        max_length=10,
+        choices=IncidentSeverity.choices,
+        default=IncidentSeverity.NOT_ASSESSED,
+        blank=True,
+        verbose_name=_("severity"),
+    )
+    status = models.CharField(
+        max_length=12,
+        choices=IncidentStatus.choices,
+        default=IncidentStatus.OPEN,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    status_changed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("status changed at")
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -464,3 +506,35 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class IncidentReview(models.Model):
+    """One step of an incident's review: the status it moved to, with a note (encrypted)."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("incident")
+    )
+    from_status = models.CharField(
+        max_length=12, choices=IncidentStatus.choices, verbose_name=_("from status")
+    )
+    to_status = models.CharField(
+        max_length=12, choices=IncidentStatus.choices, verbose_name=_("to status")
+    )
+    note = EncryptedTextField(blank=True, verbose_name=_("note"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    at = models.DateTimeField(verbose_name=_("at"))
+
+    class Meta:
+        ordering = ["incident", "at", "id"]
+        verbose_name = _("incident review")
+        verbose_name_plural = _("incident reviews")
+
+    def __str__(self) -> str:
+        return f"{self.incident}: {self.get_to_status_display()}"

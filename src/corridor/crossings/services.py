@@ -7,7 +7,8 @@ locking the rows it counts so that two coordinators acting at once cannot break 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -114,6 +115,10 @@ CLEARING_STATUSES = frozenset(
 TRAVELLING_STATUSES = frozenset(
     {BatchStatus.CONFIRMED, BatchStatus.RESUMED, BatchStatus.DEPARTED, BatchStatus.CROSSED}
 )
+# Batches whose people may be checked in at the assembly point: the list has gone out and the
+# batch has not left (people gather before coordination is confirmed, and wait through a
+# suspension).
+CHECK_IN_STATUSES = CLEARING_STATUSES | {BatchStatus.SUSPENDED}
 
 
 def _now(at: datetime.datetime | None) -> datetime.datetime:
@@ -122,6 +127,11 @@ def _now(at: datetime.datetime | None) -> datetime.datetime:
 
 def _lock_batch(batch: Batch) -> Batch:
     return Batch.objects.select_for_update().get(pk=batch.pk)
+
+
+def may_move(batch: Batch, target: str) -> bool:
+    """True when a batch in its current status may be moved to `target` (other guards aside)."""
+    return batch.status in _BATCH_MOVES[target]
 
 
 def _move_batch(
@@ -531,6 +541,62 @@ def record_clearance(
         return member
 
 
+@dataclass
+class ClearanceAnswers:
+    """What recording several answers at once did, seat by seat."""
+
+    recorded: list[BatchMember] = field(default_factory=list)
+    unchanged: list[BatchMember] = field(default_factory=list)
+    # Ended by an earlier answer of the same call: companions of a refused patient.
+    left: list[BatchMember] = field(default_factory=list)
+
+
+def record_clearances(
+    batch: Batch,
+    answers: Mapping[int, str],
+    *,
+    party: Party,
+    actor: Any,
+    at: datetime.datetime | None = None,
+) -> ClearanceAnswers:
+    """Record one party's answers for several people on a batch (by place id), all or none.
+
+    Answers are taken in seat order, so a refused patient's companions, who leave with them,
+    are reported as having left rather than refused as stale.
+    """
+    outcome = ClearanceAnswers()
+    with transaction.atomic():
+        locked = _lock_batch(batch)
+        members = list(
+            BatchMember.objects.filter(batch=locked, pk__in=list(answers))
+            .select_related("person")
+            .order_by("seat", "pk")
+        )
+        missing = set(answers) - {m.pk for m in members}
+        if missing:
+            raise DomainError(
+                _("Some of the answers are for people who are not on batch %(number)s.")
+                % {"number": locked.number}
+            )
+        for member in members:
+            was_active = member.active
+            member.refresh_from_db()
+            result = answers[member.pk]
+            if was_active and not member.active:
+                outcome.left.append(member)
+            elif (
+                member.clearance == result
+                and member.clearance_party_id == party.pk
+                and not member.needs_reconfirmation
+            ):
+                outcome.unchanged.append(member)
+            else:
+                outcome.recorded.append(
+                    record_clearance(member, result, party=party, actor=actor, at=at)
+                )
+    return outcome
+
+
 def _release_companions(patient: BatchMember, *, actor: Any, at: datetime.datetime) -> None:
     """Companions travel only with their patient: when the patient's place ends, theirs does."""
     for companion_member in patient.batch.members.filter(
@@ -846,21 +912,61 @@ def depart_batch(batch: Batch, *, actor: Any, at: datetime.datetime | None = Non
 
 
 def check_in_member(
-    member: BatchMember, *, actor: Any, at: datetime.datetime | None = None
+    member: BatchMember,
+    *,
+    actor: Any,
+    at: datetime.datetime | None = None,
+    uncleared_ok: bool = False,
+    via: str = "",
 ) -> BatchMember:
-    """The person arrived at the assembly point."""
+    """The person arrived at the assembly point.
+
+    Someone not cleared to travel is checked in only with `uncleared_ok`, once the officer has
+    seen the warning: their arrival is worth recording, but the list of arrivals must never be
+    mistaken for the list of people cleared to board.
+    """
     with transaction.atomic():
-        locked = BatchMember.objects.select_for_update().get(pk=member.pk)
+        batch = _lock_batch(member.batch)
+        locked = BatchMember.objects.select_for_update().select_related("person").get(pk=member.pk)
+        if locked.checked_in_at is not None:
+            member.refresh_from_db()
+            return member
         if not locked.active:
             raise DomainError(
-                _("%(person)s is no longer on this batch.") % {"person": locked.person}
+                _("%(person)s is no longer on this batch (%(outcome)s).")
+                % {"person": locked.person, "outcome": locked.get_outcome_display()}
             )
-        if locked.checked_in_at is None:
-            locked.checked_in_at = _now(at)
-            locked.save(update_fields=["checked_in_at"])
-            audit.record("member.checked_in", locked, actor=actor)
+        if batch.status not in CHECK_IN_STATUSES:
+            raise DomainError(
+                _("Batch %(number)s is %(status)s: nobody can be checked in to it now.")
+                % {"number": batch.number, "status": batch.get_status_display()}
+            )
+        if not locked.cleared_to_travel and not uncleared_ok:
+            raise NotCleared(
+                _("%(person)s is not cleared to travel (%(clearance)s).")
+                % {"person": locked.person, "clearance": _clearance_text(locked)}
+            )
+        locked.checked_in_at = _now(at)
+        locked.save(update_fields=["checked_in_at"])
+        audit.record(
+            "member.checked_in",
+            locked,
+            actor=actor,
+            data={
+                "batch": batch.pk,
+                "cleared": locked.cleared_to_travel,
+                "clearance": locked.clearance,
+                "via": via,
+            },
+        )
     member.refresh_from_db()
     return member
+
+
+def _clearance_text(member: BatchMember) -> str:
+    if member.clearance == Clearance.CLEARED and member.needs_reconfirmation:
+        return _("clearance to be re-confirmed for the new date")
+    return member.get_clearance_display()
 
 
 def _require_travelling(member: BatchMember, action: str) -> tuple[Batch, CrossingDay]:

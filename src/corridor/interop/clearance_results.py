@@ -231,6 +231,37 @@ def read_result_lines(stream: IO[bytes], size: int) -> list[ResultLine]:
     return _lines_from_table(csv.reader(io.StringIO(text), dialect))
 
 
+# Between the ID number and the answer of a pasted line: comma, semicolon, tab, bar, or their
+# Arabic forms (a spreadsheet copied to the clipboard gives tabs).
+_PASTE_SEPARATOR = re.compile("[,;\t|\u060c\u061b]")
+
+
+def read_pasted_lines(text: str) -> list[ResultLine]:
+    """Lines of "ID number, answer" pasted as text, one person a line; a header line is skipped.
+
+    Each line's number is its row, so a mismatch names the line to look at.
+    """
+    lines: list[ResultLine] = []
+    header_names = ID_HEADERS | _profile_header("national_id")
+    seen_first = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        parts = _PASTE_SEPARATOR.split(raw, maxsplit=2)
+        if len(parts) < 2:
+            parts = raw.split(maxsplit=1)  # "123456789 cleared"
+        id_text = parts[0].strip().strip("\"'")
+        answer = parts[1].strip().strip("\"'") if len(parts) > 1 else ""
+        if not seen_first:
+            seen_first = True
+            if _normalise_text(id_text) in header_names:
+                continue
+        lines.append(ResultLine(number, normalise_id(id_text), answer))
+    if not lines:
+        raise DomainError(_("Paste at least one line: an ID number, then the answer."))
+    return lines
+
+
 def apply_clearance_results(
     batch: Batch,
     lines: Sequence[ResultLine],

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
-from corridor.interop.normalise import arabic_key
 from corridor.people.models import Person
+from corridor.people.names import arabic_key
 
 NAME_SIMILARITY = 90  # token_sort_ratio out of 100; same date of birth is required as well
 _CHUNK = 2000

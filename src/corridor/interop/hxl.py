@@ -14,9 +14,13 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from corridor import clock
+from corridor.exports import record_share
 from corridor.profiles import suppress
 
 
@@ -131,3 +135,27 @@ def hxl_csv(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         writer.writerow([row[c.key] for c in COLUMNS])
     return buffer.getvalue()
+
+
+def share_hxl(*, actor: Any) -> HttpResponse:
+    """All public aggregates as an HXL CSV download, in the name of the actor's party; audited."""
+    party = getattr(actor, "party", None)
+    rows = hxl_rows(
+        settings.CORRIDOR_SMALL_CELL,
+        org=party.name_en if party is not None else "",
+        today=clock.today(),
+    )
+    response = HttpResponse(hxl_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="corridor-aggregates-hxl.csv"'
+    response["Cache-Control"] = "no-store"
+    record_share(
+        actor=actor,
+        what="aggregates:hxl",
+        subject=None,
+        recipient="public",
+        purpose="public reporting of aggregates (HXL)",
+        legal_basis="public interest",
+        people=0,
+        fmt="hxl",
+    )
+    return response

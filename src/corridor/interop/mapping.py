@@ -145,6 +145,33 @@ def parse_overrides(pairs: list[str], kind: str) -> dict[str, str]:
     return result
 
 
+def _field_for(key: str, lookups: list[dict[str, str]]) -> str | None:
+    return next((lookup[key] for lookup in lookups if key in lookup), None)
+
+
+def proposed_columns(
+    headers: list[str],
+    kind: str,
+    *,
+    saved: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Normalised header -> the field `resolve_columns` would give it ("" for none), never failing.
+
+    A page shows these as the columns' meaning, for the user to correct when the file cannot be
+    read as it is (a required column missing, two columns giving one field).
+    """
+    allowed = FIELDS_BY_KIND[kind]
+    lookups = [overrides or {}, saved or {}, header_synonyms()]
+    result: dict[str, str] = {}
+    for header in headers:
+        key = header_key(header)
+        if key:
+            name = _field_for(key, lookups)
+            result[key] = name if name in allowed else ""
+    return result
+
+
 def resolve_columns(
     headers: list[str],
     kind: str,
@@ -158,7 +185,7 @@ def resolve_columns(
     result = ColumnMap(headers=headers)
     for index, header in enumerate(headers):
         key = header_key(header)
-        name = next((lookup[key] for lookup in lookups if key in lookup), None)
+        name = _field_for(key, lookups)
         if not key:
             continue
         if name is None or name not in allowed:

@@ -8,15 +8,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-_DIGITS = str.maketrans(
-    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬",
-    "01234567890123456789.,",
-)
-# Diacritics (harakat, shadda, sukun, dagger alef) and tatweel carry no identity.
-_DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")
-_LETTERS = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي", "ء": ""}
-)
+# Names fold the same way here and in searches: one table, in the people app.
+from corridor.people.names import arabic_key, latin_digits
+
 _SPACES = re.compile(r"\s+")
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -45,11 +39,6 @@ class CellProblem(ValueError):
     """A cell's value cannot be used; the message says why, for the row report."""
 
 
-def latin_digits(text: str) -> str:
-    """Arabic-Indic and Persian digits (and separators) as Latin ones."""
-    return text.translate(_DIGITS)
-
-
 def clean_text(value: object) -> str:
     """A cell as text: Latin digits, single spaces, no surrounding space; numbers without '.0'."""
     if value is None:
@@ -57,12 +46,6 @@ def clean_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return _SPACES.sub(" ", latin_digits(str(value))).strip()
-
-
-def arabic_key(text: str) -> str:
-    """The form of a name or label used for comparison: hamza, alef, taa marbuta and case folded."""
-    text = _DIACRITICS.sub("", latin_digits(text)).translate(_LETTERS)
-    return _SPACES.sub(" ", text).strip().casefold()
 
 
 def _excel_serial(serial: float) -> datetime.date:

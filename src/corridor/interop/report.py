@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from corridor.interop.services import ImportReport
 
 MAX_LISTED = 50
+COUNT_LABELS = {
+    "read": gettext_lazy("rows read"),
+    "created": gettext_lazy("created"),
+    "linked": gettext_lazy("linked to existing"),
+    "unchanged": gettext_lazy("already imported (unchanged)"),
+    "rejected": gettext_lazy("rejected"),
+    "warnings": gettext_lazy("warnings"),
+    "duplicates": gettext_lazy("duplicates to review"),
+}
 
 
 def _cell(value: object) -> str:
@@ -25,16 +36,7 @@ def _cell(value: object) -> str:
 
 def table_lines(report: ImportReport) -> list[str]:
     """The counts as a table, then the rejected rows, warnings and duplicates (capped)."""
-    labels = {
-        "read": _("rows read"),
-        "created": _("created"),
-        "linked": _("linked to existing"),
-        "unchanged": _("already imported (unchanged)"),
-        "rejected": _("rejected"),
-        "warnings": _("warnings"),
-        "duplicates": _("duplicates to review"),
-    }
-    rows = [(labels[name], str(count)) for name, count in report.counts().items()]
+    rows = [(str(COUNT_LABELS[name]), str(count)) for name, count in report.counts().items()]
     rows += [
         (_("eligibility: %(status)s") % {"status": s}, str(n))
         for s, n in report.eligibility.items()
@@ -70,17 +72,23 @@ def table_lines(report: ImportReport) -> list[str]:
     return [line.rstrip() for line in lines]
 
 
+def rejected_csv(headers: list[str], report: ImportReport) -> str:
+    """The rejected rows as CSV text, each with its row number and a reason column."""
+    stream = io.StringIO(newline="")
+    writer = csv.writer(stream)
+    writer.writerow([_("row"), *headers, _("reason")])
+    for row in report.rejected_rows:
+        cells = [_cell(v) for v in row.raw] + [""] * max(0, len(headers) - len(row.raw))
+        reasons = "; ".join(
+            f"{issue.column}: {issue.problem}" if issue.column else issue.problem
+            for issue in row.errors
+        )
+        writer.writerow([row.number, *cells[: len(headers)], reasons])
+    return stream.getvalue()
+
+
 def write_rejected(path: Path, headers: list[str], report: ImportReport) -> int:
     """Write the rejected rows as CSV (UTF-8 with BOM, for spreadsheets) with a reason column."""
-    reason_header = _("reason")
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow([_("row"), *headers, reason_header])
-        for row in report.rejected_rows:
-            cells = [_cell(v) for v in row.raw] + [""] * max(0, len(headers) - len(row.raw))
-            reasons = "; ".join(
-                f"{issue.column}: {issue.problem}" if issue.column else issue.problem
-                for issue in row.errors
-            )
-            writer.writerow([row.number, *cells[: len(headers)], reasons])
+        stream.write(rejected_csv(headers, report))
     return len(report.rejected_rows)

@@ -22,8 +22,12 @@ from corridor.accounts.models import Facility, Party
 from corridor.audit import services as audit
 from corridor.cases.models import Case, CaseStatus, UrgencyTier
 from corridor.interop.dedupe import Match, PeopleIndex, Ref
-from corridor.interop.mapping import ColumnMap, parse_overrides, resolve_columns
-from corridor.interop.models import ImportSource
+from corridor.interop.mapping import (
+    ColumnMap,
+    parse_overrides,
+    resolve_columns,
+)
+from corridor.interop.models import ImportChannel, ImportRun, ImportSource
 from corridor.interop.normalise import arabic_key
 from corridor.interop.readers import Table
 from corridor.interop.rows import Issue, Lookups, ParsedRow, RowParser
@@ -69,6 +73,7 @@ class ImportReport:
     rejected_rows: list[ParsedRow] = field(default_factory=list)
     eligibility: Counter[str] = field(default_factory=Counter)
     written: bool = False
+    run_id: int | None = None  # the ImportRun of a written import
 
     def counts(self) -> dict[str, int]:
         return {
@@ -86,6 +91,7 @@ class ImportReport:
             return {"row": i.row, "column": i.column, "problem": i.problem}
 
         return {
+            "id": self.run_id,
             "kind": self.kind,
             "file": self.file_name,
             "source": self.source,
@@ -129,6 +135,14 @@ class _Plan:
     new_record: bool
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def shown_file_name(name: str) -> str:
+    """A file's name as reports and records show it: no folders, no control characters."""
+    return _CONTROL.sub("", Path(name.replace("\\", "/")).name)[:255]
+
+
 def import_table(
     kind: str,
     table: Table,
@@ -136,24 +150,31 @@ def import_table(
     file_name: str,
     source: str = "",
     mapping: list[str] | None = None,
+    columns: dict[str, str] | None = None,
     dry_run: bool = False,
     keep_valid: bool = False,
     registered_with: Party | None = None,
     phone_region: str = DEFAULT_PHONE_REGION,
     actor: Any = None,
+    channel: str = ImportChannel.COMMAND,
 ) -> ImportReport:
-    """Read, check, match and (unless a dry run or a rejected row stops it) write one file."""
+    """Read, check, match and (unless a dry run or a rejected row stops it) write one file.
+
+    `mapping` holds `HEADER=FIELD` choices as typed on the command line; `columns` holds choices
+    already checked (normalised header -> field, "" for a column to leave out), as a page sends.
+    """
     saved = ImportSource.objects.filter(name=source, kind=kind).first() if source else None
-    columns = resolve_columns(
+    overrides = {**(columns or {}), **parse_overrides(mapping or [], kind)}
+    column_map = resolve_columns(
         table.headers,
         kind,
         saved=saved.mapping if saved else None,
-        overrides=parse_overrides(mapping or [], kind),
+        overrides=overrides,
     )
     report = ImportReport(
-        kind, Path(file_name).name, source, dry_run, columns, read=len(table.rows)
+        kind, shown_file_name(file_name), source, dry_run, column_map, read=len(table.rows)
     )
-    parser = RowParser(columns, build_lookups(), phone_region=phone_region)
+    parser = RowParser(column_map, build_lookups(), phone_region=phone_region)
     rows = [parser.parse(number, values) for number, values in table.rows]
     for row in rows:
         report.warnings.extend(row.warnings)
@@ -166,23 +187,44 @@ def import_table(
         return report
     with transaction.atomic():
         _write(kind, plans, report, registered_with=registered_with)
+        kept_valid = bool(keep_valid and report.rejected_rows)
+        report.written = True
+        details = report.as_json()
+        run = ImportRun.objects.create(
+            kind=kind,
+            file_name=report.file_name,
+            source=source,
+            channel=channel,
+            imported_by=actor if getattr(actor, "pk", None) else None,
+            party=registered_with if kind == "returns" else getattr(actor, "party", None),
+            imported_at=timezone.now(),
+            kept_valid_rows=kept_valid,
+            counts=report.counts(),
+            report={key: details[key] for key in RUN_REPORT_KEYS},
+        )
+        report.run_id = run.pk
         audit.record(
             f"import.{kind}",
+            run,
             actor=actor,
             data={
                 "file": report.file_name,
                 "source": source,
+                "channel": channel,
                 "counts": report.counts(),
                 "eligibility": dict(report.eligibility),
-                "kept_valid_rows": bool(keep_valid and report.rejected_rows),
+                "kept_valid_rows": kept_valid,
             },
         )
         if source:
             ImportSource.objects.update_or_create(
-                name=source, kind=kind, defaults={"mapping": columns.learnt()}
+                name=source, kind=kind, defaults={"mapping": column_map.learnt()}
             )
-    report.written = True
     return report
+
+
+# What an ImportRun keeps of the report, besides its counts.
+RUN_REPORT_KEYS = ("eligibility", "ignored_columns", "errors", "warnings", "duplicates")
 
 
 def _record_key(kind: str, ref: Ref, values: dict[str, Any]) -> tuple[Any, ...]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from corridor.crypto import EncryptedCharField
 from corridor.people.identity import InvalidPhoneNumber, national_id_warnings, normalise_phone
+from corridor.people.names import search_key_expression
 
 EARLIEST_BIRTH_YEAR = 1900
 
@@ -66,6 +67,13 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     anonymised_at = models.DateTimeField(
         null=True, blank=True, editable=False, verbose_name=_("anonymised at")
+    )
+    # Computed by the database, so bulk inserts, imports and anonymisation keep it true.
+    search_key = models.GeneratedField(
+        expression=search_key_expression(),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("search key"),
     )
 
     class Meta:

@@ -66,6 +66,15 @@ class CaseWithdrawn:
     case_id: str
 
 
+@dataclass(frozen=True)
+class CaseHeldBack:
+    """The coordinator took a case off a day, with a note why: it may go on a later day only."""
+
+    case_id: str
+    date: datetime.date
+    note: str = ""
+
+
 Event = (
     BatchCancelled
     | BatchPostponed
@@ -74,6 +83,7 @@ Event = (
     | NewCase
     | BedWithdrawn
     | CaseWithdrawn
+    | CaseHeldBack
 )
 
 
@@ -163,6 +173,23 @@ def apply_event(problem: Problem, event: Event, previous: Plan) -> tuple[Problem
             reason = Reason(ReasonCode.CASE_WITHDRAWN, {"case": case_id})
             others = tuple(c for c in problem.candidates if c.id != case_id)
             return replace(problem, candidates=others), Effects(reason, {case_id: reason})
+        case CaseHeldBack(case_id=case_id, date=date, note=note):
+            reason = Reason(ReasonCode.HELD_BACK, {"date": date.isoformat(), "note": note})
+            after = date + datetime.timedelta(days=1)
+            # A bed accepted from the next day on: the day and any earlier one are out of reach.
+            held = tuple(
+                replace(
+                    c,
+                    acceptances=tuple(
+                        replace(a, available_from=max(a.available_from, after))
+                        for a in c.acceptances
+                    ),
+                )
+                if c.id == case_id
+                else c
+                for c in problem.candidates
+            )
+            return replace(problem, candidates=held), Effects(reason, {case_id: reason})
     raise TypeError(f"unknown event {event!r}")
 
 
@@ -202,6 +229,9 @@ def event_to_dict(event: Event) -> dict[str, Any]:
                     "date": date.isoformat(), "beds_left": left}  # fmt: skip
         case CaseWithdrawn(case_id=case_id):
             return {"type": "case_withdrawn", "case_id": case_id}
+        case CaseHeldBack(case_id=case_id, date=date, note=note):
+            return {"type": "case_held_back", "case_id": case_id, "date": date.isoformat(),
+                    "note": note}  # fmt: skip
     raise TypeError(f"unknown event {event!r}")
 
 
@@ -230,6 +260,8 @@ def event_from_dict(data: dict[str, Any]) -> Event:
             )
         if kind == "case_withdrawn":
             return CaseWithdrawn(str(data["case_id"]))
+        if kind == "case_held_back":
+            return CaseHeldBack(str(data["case_id"]), day("date"), str(data.get("note", "")))
     except (KeyError, ValueError, TypeError) as error:
         raise ProblemError(f"event: {error}") from None
     raise ProblemError(f"event.type: unknown {data.get('type')!r}")

@@ -40,6 +40,7 @@ class ReasonCode(StrEnum):
     DAY_CLOSED = "day_closed"
     PERSON_REFUSED = "person_refused"
     CASE_WITHDRAWN = "case_withdrawn"
+    HELD_BACK = "held_back"
     BED_WITHDRAWN = "bed_withdrawn"
     NEW_CRITICAL_CASE = "new_critical_case"
     DISPLACED_BY_MORE_URGENT = "displaced_by_more_urgent"
@@ -161,6 +162,10 @@ TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
         "رُفض {person} أمنياً",
     ),
     ReasonCode.CASE_WITHDRAWN: ("the case was withdrawn", "سُحبت الحالة"),
+    ReasonCode.HELD_BACK: (
+        "taken off {date} by the coordinator: {note}",
+        "استبعدها المنسق من قائمة {date}: {note}",
+    ),
     ReasonCode.BED_WITHDRAWN: (
         "{party} withdrew {category} beds for {date}",
         "سحبت {party} أسرّة {category} ليوم {date}",

@@ -17,7 +17,15 @@ from corridor.audit import services as audit
 from corridor.cases import services as case_services
 from corridor.cases.models import WAITING_STATUSES, Case
 from corridor.crossings import services as crossing_services
-from corridor.crossings.models import Batch, BatchKind, BatchStatus, Crossing, Direction
+from corridor.crossings.models import (
+    Batch,
+    BatchKind,
+    BatchMember,
+    BatchStatus,
+    Crossing,
+    Direction,
+    MemberRole,
+)
 from corridor.exceptions import DomainError, TransitionNotAllowed
 from corridor.plans.adapter import build_problem, change_to_dict
 from corridor.plans.models import PlanProposal, ProposalStatus, StandbyEntry
@@ -107,6 +115,108 @@ def propose_replan(
             data={"event": planning.event_to_dict(event), "changes": len(result.changes)},
         )
     return proposal
+
+
+def _require_proposed(proposal: PlanProposal) -> None:
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise DomainError(
+            _("Plan %(number)s is %(status)s: only a proposed plan can be adjusted or accepted.")
+            % {"number": proposal.pk, "status": proposal.get_status_display()}
+        )
+
+
+def hold_back_case(
+    proposal: PlanProposal,
+    reference: str,
+    date: datetime.date,
+    *,
+    reason: str,
+    actor: Any,
+    at: datetime.datetime | None = None,
+) -> PlanProposal:
+    """Take a case off one day of a proposed plan, for the reason given, and re-plan the rest.
+
+    The case may go on a later day. The adjusted proposal is superseded by the new one, which
+    keeps every earlier hold-back and the cases the original event bumped.
+    """
+    now = at or clock.now()
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for taking the case off the day."))
+    _require_proposed(proposal)
+    previous = planning.Plan.from_dict(proposal.plan)
+    try:
+        day = previous.day(date)
+    except KeyError:
+        raise DomainError(
+            _("%(date)s is not a day of plan %(number)s.")
+            % {"date": date.isoformat(), "number": proposal.pk}
+        ) from None
+    if reference not in day.case_ids():
+        raise DomainError(
+            _("Case %(case)s is not on the list of %(date)s in plan %(number)s.")
+            % {"case": reference, "date": date.isoformat(), "number": proposal.pk}
+        )
+    listed = (
+        BatchMember.objects.filter(case__reference=reference, role=MemberRole.PATIENT, active=True)
+        .select_related("batch")
+        .first()
+    )
+    if listed is not None:
+        raise DomainError(
+            _(
+                "Case %(case)s is already on batch %(batch)s of %(date)s: take it off the batch "
+                "on the batch's page."
+            )
+            % {
+                "case": reference,
+                "batch": listed.batch.number,
+                "date": listed.batch.planned_date.isoformat(),
+            }
+        )
+    held_before = [planning.event_from_dict(e) for e in proposal.trigger.get("held_back", [])]
+    event = planning.CaseHeldBack(reference, date, reason)
+    problem = build_problem(proposal.crossing, proposal.first_day, proposal.days, at=now)
+    for earlier in held_before:
+        problem, _effects = planning.apply_event(problem, earlier, previous)
+    result = planning.replan(problem, previous, event)
+    with transaction.atomic():
+        locked = PlanProposal.objects.select_for_update().get(pk=proposal.pk)
+        _require_proposed(locked)
+        bumped = sorted(set(locked.trigger.get("bumped", [])) | set(result.bumped))
+        adjusted = PlanProposal.objects.create(
+            crossing=locked.crossing,
+            direction=locked.direction,
+            first_day=locked.first_day,
+            days=locked.days,
+            planned_at=problem.planned_at,
+            rules_version=result.plan.rules_version,
+            plan=result.plan.to_dict(),
+            trigger={
+                **locked.trigger,
+                "held_back": [*locked.trigger.get("held_back", []), planning.event_to_dict(event)],
+                "bumped": bumped,
+            },
+            changes=[change_to_dict(change) for change in result.changes],
+            base=locked,
+            created_at=now,
+        )
+        locked.status = ProposalStatus.SUPERSEDED
+        locked.save(update_fields=["status"])
+        audit.record(
+            "plan.adjusted",
+            adjusted,
+            actor=actor,
+            data={
+                "adjusts": locked.pk,
+                "case": reference,
+                "date": date,
+                "reason": reason,
+                "changes": len(result.changes),
+            },
+        )
+    proposal.refresh_from_db()
+    return adjusted
 
 
 @dataclass
@@ -240,6 +350,7 @@ def replan_after_coordination(sender: Any, *, event: Any, **kwargs: Any) -> None
     else:
         return
     try:
-        propose_replan(batch.crossing, planning_event, actor=event.recorded_by)
+        # As of the event's own time: a scenario or a late entry re-plans the day it happened.
+        propose_replan(batch.crossing, planning_event, actor=event.recorded_by, at=event.at)
     except Exception:  # the coordination event stands even if planning fails; log and go on
         log.exception("re-planning after coordination event %s failed", event.pk)

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from corridor.admin_actions import CorridorAdmin, service_action
+from corridor.admin_actions import CorridorAdmin, RecordAdmin, service_action
 from corridor.returns import services
-from corridor.returns.models import EligibilityRule, ReturnRegistration
+from corridor.returns.models import EligibilityRule, ReturnCall, ReturnRegistration
 
 
 @admin.register(EligibilityRule)
@@ -18,3 +18,10 @@ class ReturnRegistrationAdmin(CorridorAdmin):
     raw_id_fields = ["person", "household_members"]
     readonly_fields = ["status", "status_changed_at", "eligibility_rule", "eligibility_reason"]
     actions = [service_action(services.decide_eligibility, _("Decide eligibility"))]
+
+
+@admin.register(ReturnCall)
+class ReturnCallAdmin(RecordAdmin):
+    list_display = ["registration", "called_at", "outcome", "called_by"]
+    list_filter = ["outcome"]
+    raw_id_fields = ["registration", "batch"]

@@ -1,7 +1,8 @@
-"""Return registrations and the eligibility rule that decides them."""
+"""Return registrations, the eligibility rule that decides them, and the calls to returnees."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +103,70 @@ class ReturnRegistration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person"], name="one_return_registration_per_person")
         ]
+        # A party's registrations in the order they registered, whole or by status: the lists
+        # of 80,000 and the choice of whom to list next read these without sorting.
+        indexes = [
+            models.Index(
+                fields=["registered_with", "registered_on", "id"], name="return_party_date"
+            ),
+            models.Index(
+                fields=["registered_with", "status", "registered_on", "id"],
+                name="return_party_status_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_status_display()})"
+
+
+class CallOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", _("Reached, confirmed")
+    NO_ANSWER = "no_answer", _("No answer")
+    DECLINED = "declined", _("Declined")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+class ReturnCall(models.Model):
+    """A returns officer's telephone call to a listed returnee, and how it went."""
+
+    registration = models.ForeignKey(
+        ReturnRegistration,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        verbose_name=_("return registration"),
+    )
+    batch = models.ForeignKey(
+        "crossings.Batch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("batch"),
+        help_text=_("The return batch the call was about."),
+    )
+    outcome = models.CharField(
+        max_length=12, choices=CallOutcome.choices, verbose_name=_("outcome")
+    )
+    note = models.CharField(max_length=300, blank=True, verbose_name=_("note"))
+    called_at = models.DateTimeField(verbose_name=_("called at"))
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("called by"),
+    )
+
+    class Meta:
+        ordering = ["registration", "called_at", "id"]
+        verbose_name = _("call to a returnee")
+        verbose_name_plural = _("calls to returnees")
+        indexes = [
+            models.Index(fields=["registration", "called_at"], name="return_call_registration_at")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.registration_id} {self.called_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
+        )

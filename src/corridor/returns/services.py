@@ -13,10 +13,24 @@ from django.utils.translation import gettext as _
 from corridor import clock
 from corridor.accounts.models import Party
 from corridor.audit import services as audit
+from corridor.crossings.models import BatchMember
 from corridor.crossings.signals import returnee_called
 from corridor.exceptions import DomainError, TransitionNotAllowed
 from corridor.people.models import Person
-from corridor.returns.models import EligibilityRule, ReturnRegistration, ReturnStatus
+from corridor.returns.models import (
+    CallOutcome,
+    EligibilityRule,
+    ReturnCall,
+    ReturnRegistration,
+    ReturnStatus,
+)
+
+# Registrations whose eligibility may be decided (again, under the rule now in force).
+DECIDABLE_STATUSES = frozenset(
+    {ReturnStatus.REGISTERED, ReturnStatus.ELIGIBLE, ReturnStatus.INELIGIBLE}
+)
+# Returnees a returns officer calls: on a return batch's list, not yet at the crossing.
+CALLABLE_STATUSES = frozenset({ReturnStatus.LISTED, ReturnStatus.CLEARED, ReturnStatus.CALLED})
 
 
 def decide(
@@ -39,6 +53,25 @@ def decide(
         "cutoff": rule.left_on_or_after.isoformat(),
         "rule": rule.code,
     }
+
+
+def reason_for_reader(registration: ReturnRegistration) -> str:
+    """The reason for a registration's decision, in the reader's language.
+
+    The reason is stored in the language of whoever decided; it is given again in the reader's
+    language when the rule applied to the same facts still gives the same decision, and as it
+    was stored otherwise (the person's residence may have changed since).
+    """
+    rule = registration.eligibility_rule
+    if rule is None:
+        return registration.eligibility_reason
+    residence = registration.person.residence
+    eligible, reason = decide(
+        rule, residence.territory if residence else None, registration.departure_date
+    )
+    if eligible == (registration.status != ReturnStatus.INELIGIBLE):
+        return reason
+    return registration.eligibility_reason
 
 
 def rule_in_force() -> EligibilityRule:
@@ -125,7 +158,7 @@ def decide_eligibility(
     return _move(
         registration,
         target,
-        {ReturnStatus.REGISTERED, ReturnStatus.ELIGIBLE, ReturnStatus.INELIGIBLE},
+        DECIDABLE_STATUSES,
         actor=actor,
         at=at,
         extra={"eligibility_rule": rule, "eligibility_reason": reason[:300]},
@@ -190,3 +223,56 @@ def mark_turned_back(
         actor=actor,
         at=at,
     )
+
+
+def record_call(
+    registration: ReturnRegistration,
+    outcome: str,
+    *,
+    actor: Any,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> ReturnCall:
+    """Record a call to a listed returnee; a cleared one who confirms is called to the crossing.
+
+    Only a confirmed call to a cleared returnee changes the registration (to called, which
+    queues the message with the date and assembly point); every other call is only recorded.
+    """
+    if outcome not in CallOutcome.values:
+        raise DomainError(_("'%(outcome)s' is not an outcome of a call.") % {"outcome": outcome})
+    now = at or clock.now()
+    with transaction.atomic():
+        locked = (
+            ReturnRegistration.objects.select_for_update()
+            .select_related("person")
+            .get(pk=registration.pk)
+        )
+        member = (
+            BatchMember.objects.filter(return_registration=locked, active=True)
+            .order_by("-pk")
+            .first()
+        )
+        if locked.status not in CALLABLE_STATUSES or member is None:
+            raise DomainError(
+                _("%(person)s is on no return list (%(status)s): only listed returnees are called.")
+                % {"person": locked.person.name_ar, "status": locked.get_status_display()}
+            )
+        call = ReturnCall.objects.create(
+            registration=locked,
+            batch_id=member.batch_id,
+            outcome=outcome,
+            note=note.strip()[:300],
+            called_at=now,
+            called_by=actor if getattr(actor, "pk", None) else None,
+        )
+        # The note stays out of the audit log: it may say things about the person.
+        audit.record(
+            "return.call_recorded",
+            locked,
+            actor=actor,
+            data={"call": call.pk, "outcome": outcome, "batch": member.batch_id},
+        )
+        if outcome == CallOutcome.CONFIRMED and locked.status == ReturnStatus.CLEARED:
+            call_returnee(locked, actor=actor, at=now)
+    registration.refresh_from_db()
+    return call

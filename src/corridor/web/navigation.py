@@ -13,12 +13,15 @@ from corridor.accounts import policy
 
 # (url name, label, policy action)
 PAGES = [
-    ("web:home", _("Situation"), policy.SITUATION_VIEW),
+    ("web:home", _("Today"), policy.SITUATION_VIEW),
     ("cases:list", _("Cases"), policy.CASE_VIEW),
     ("cases:receiving", _("Cases offered to us"), policy.RECEIVING_VIEW),
     ("crossings:batches", _("Batches"), policy.BATCH_VIEW),
+    ("plans:list", _("Plan"), policy.PLAN_VIEW),
+    ("crossings:log", _("Crossing log"), policy.MOVEMENT_VIEW),
     ("crossings:incidents", _("Incidents"), policy.INCIDENT_VIEW),
     ("returns:list", _("Returns"), policy.RETURN_VIEW),
+    ("interop:imports", _("Imports"), policy.IMPORT_VIEW),
     ("web:reports", _("Reports"), policy.AGGREGATES_VIEW),
     ("audit:log", _("Audit log"), policy.AUDIT_VIEW),
 ]

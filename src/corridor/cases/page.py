@@ -1,0 +1,237 @@
+"""What the case page shows a user: read under the policy, each part with a fixed number of queries.
+
+Those who may see the patient's identity (coordinator, medical reviewer, referral officer) get the
+whole case: companions and their clearances, batches, offers, urgency history, the planner's
+explanation and the timeline. A receiving liaison gets the receiving hospital profile and the
+offers made to their own party, nothing about security decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.forms import Form
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from corridor import clock, planning
+from corridor.accounts import policy
+from corridor.audit import services as audit
+from corridor.cases.actions import available_actions
+from corridor.cases.models import Case, Companion, DestinationOffer, UrgencyChange
+from corridor.cases.timeline import case_timeline
+from corridor.crossings.models import BatchMember
+from corridor.i18n import local_name
+from corridor.notify.services import messages_for_case
+from corridor.plans.adapter import rules as planning_rules
+from corridor.plans.models import StandbyEntry
+from corridor.plans.standing import Factor, Standing, case_standing, score_factors
+from corridor.profiles import RECEIVING_HOSPITAL, receiving_queryset
+
+STANDING_LABELS = {
+    planning.Status.PLANNED: gettext_lazy("Planned"),
+    planning.Status.STANDBY: gettext_lazy("On standby"),
+    planning.Status.WAITING: gettext_lazy("Waiting"),
+    planning.Status.INELIGIBLE: gettext_lazy("Cannot travel yet"),
+}
+
+
+@dataclass(frozen=True)
+class CompanionRow:
+    """A companion with their place on the latest batch that listed them, if any."""
+
+    companion: Companion
+    member: BatchMember | None
+
+
+@dataclass(frozen=True)
+class FactorRow:
+    label: str
+    amount: str
+    points: float
+
+
+def _arabic() -> bool:
+    return (translation.get_language() or "").startswith("ar")
+
+
+def _factor_rows(factors: Sequence[Factor], rules: planning.Rules) -> list[FactorRow]:
+    rows = []
+    for factor in factors:
+        if factor.name.startswith("urgency."):
+            tier = rules.tier(factor.name.removeprefix("urgency."))
+            label = _("Urgency: %s") % (tier.name_ar if _arabic() else tier.name_en)
+            amount = ""
+        elif factor.name == "waiting_per_day":
+            label = _("Days waiting since referral")
+            amount = _("%(days)d days × %(points)g") % {
+                "days": factor.amount,
+                "points": factor.weight,
+            }
+        elif factor.name == "bump":
+            label = _("Times bumped off a batch")
+            amount = _("%(times)d × %(points)g") % {"times": factor.amount, "points": factor.weight}
+        elif factor.name == "child":
+            label, amount = _("Child patient"), ""
+        elif factor.name == "elderly":
+            label, amount = _("Elderly patient"), ""
+        elif factor.name == "deterioration":
+            label, amount = _("Condition deteriorating"), ""
+        else:
+            label, amount = factor.name, f"{factor.amount:g}"
+        rows.append(FactorRow(label, amount, factor.points))
+    return rows
+
+
+def _standing_context(case: Case, offers: Sequence[DestinationOffer]) -> dict[str, Any]:
+    standing: Standing | None = case_standing(case)
+    standby = list(
+        StandbyEntry.objects.filter(case=case)
+        .select_related("batch")
+        .order_by("batch__planned_date", "batch_id")
+    )
+    if standing is None:
+        return {"standing": None, "standby": standby}
+    explanation = standing.explanation
+    rules = planning_rules()
+    planned_on = standing.proposal.planned_at.date()
+    factors = score_factors(case, rules, planned_on)
+    parties = {offer.receiving_party.code: local_name(offer.receiving_party) for offer in offers}
+    total = round(sum(f.points for f in factors), 3)
+    return {
+        "standing": standing,
+        "standby": standby,
+        "standing_label": STANDING_LABELS.get(explanation.status, explanation.status),
+        "standing_text": explanation.text_ar if _arabic() else explanation.text_en,
+        "standing_destination": parties.get(
+            explanation.destination or "", explanation.destination or ""
+        ),
+        "factors": _factor_rows(factors, rules),
+        "factors_total": total,
+        # The case changed since the plan was made (an urgency change, a bump): say so.
+        "factors_changed": abs(total - explanation.score) > 0.001,
+    }
+
+
+def _record_clinical_read(request: HttpRequest, case: Case) -> None:
+    grant = policy.active_grant(request.user, policy.CASE_CLINICAL, case)
+    with transaction.atomic():
+        audit.record(
+            "case.clinical_read",
+            case,
+            actor=request.user,
+            data={"via": "break_glass" if grant else "role", "grant": grant.pk if grant else None},
+        )
+
+
+def _identity_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+    companions = list(Companion.objects.filter(case=case).select_related("person").order_by("pk"))
+    members = list(
+        BatchMember.objects.filter(case=case)
+        .select_related("batch__crossing", "person", "clearance_party")
+        .order_by("batch__planned_date", "batch_id", "seat")
+    )
+    offers = list(
+        DestinationOffer.objects.filter(case=case)
+        .select_related("receiving_party")
+        .order_by("offered_on", "pk")
+    )
+    urgency_changes = list(
+        UrgencyChange.objects.filter(case=case)
+        .select_related("previous", "new", "changed_by")
+        .order_by("changed_at", "pk")
+    )
+    messages = list(messages_for_case(case))
+    latest: dict[int | None, BatchMember] = {}
+    for member in members:
+        latest[member.companion_id] = member  # members come in date order: the last one wins
+    today = clock.today()
+    return {
+        "companions": [CompanionRow(c, latest.get(c.pk)) for c in companions],
+        "members": members,
+        "offers": offers,
+        "urgency_changes": urgency_changes,
+        "person_messages": (
+            messages if policy.allows(request.user, policy.MESSAGES_VIEW) else None
+        ),
+        "timeline": case_timeline(
+            case,
+            companions=companions,
+            members=members,
+            offers=offers,
+            urgency_changes=urgency_changes,
+            messages=messages if policy.allows(request.user, policy.MESSAGES_VIEW) else [],
+        ),
+        "age": case.patient.age_on(today),
+        "days_waiting": (today - case.referral_date).days,
+        **_standing_context(case, offers),
+    }
+
+
+def _receiving_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+    # A receiving party sees the case as its profile says: no name, no ID, no birth date.
+    row = RECEIVING_HOSPITAL.rows(receiving_queryset(Case.objects.filter(pk=case.pk)))[0]
+    offers = list(
+        policy.scope(request.user, policy.OFFER_ANSWER, DestinationOffer.objects.filter(case=case))
+        .select_related("receiving_party")
+        .order_by("offered_on", "pk")
+    )
+    return {
+        "receiving": [
+            (c.label, c.display(row[c.key]))
+            for c in RECEIVING_HOSPITAL.columns
+            if c.key != "clinical_summary"
+        ],
+        "offers": offers,
+        "person_messages": None,
+    }
+
+
+def case_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: dict[str, Form] | None = None,
+    error: tuple[str, str] | None = None,
+    done: str = "",
+    read_clinical: bool = True,
+) -> dict[str, Any]:
+    """The template context of the case page (or of its sections after an action).
+
+    `read_clinical` is False for the sections re-drawn after an action: they do not show the
+    clinical summary, so there is no read to record. `bound` and `error` put an action's
+    submitted form and the reason it was refused back on the page.
+    """
+    user = request.user
+    show_clinical = read_clinical and policy.can_access(user, policy.CASE_CLINICAL, case)
+    if show_clinical:
+        _record_clinical_read(request, case)
+    show_identity = policy.can_access(user, policy.CASE_IDENTITY, case)
+    context: dict[str, Any] = {
+        "case": case,
+        "facility": local_name(case.referring_facility),
+        "urgency": local_name(case.urgency),
+        "show_clinical": show_clinical,
+        "show_identity": show_identity,
+        "may_break_glass": read_clinical
+        and not show_clinical
+        and policy.may_break_glass(user, policy.CASE_CLINICAL),
+        "break_glass_url": reverse("accounts:break_glass", args=["case", case.pk]),
+        "may_see_batches": policy.allows(user, policy.BATCH_VIEW),
+        "done": done,
+    }
+    if show_identity:
+        context.update(_identity_context(request, case))
+    else:
+        context.update(_receiving_context(request, case))
+    actions = available_actions(user, case, offers=context["offers"], bound=bound or {}, error=error)
+    context["actions"] = actions
+    # A refused action no longer offered (the case moved on meanwhile) still says why.
+    context["action_error"] = error[1] if error and not any(a.error for a in actions) else ""
+    return context
