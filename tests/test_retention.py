@@ -334,3 +334,33 @@ def test_messages_to_an_anonymised_person_lose_their_text():
 
     message.refresh_from_db()
     assert message.body == ""
+
+
+@pytest.mark.django_db
+def test_the_notes_of_calls_and_incident_reviews_go_with_their_records(crossing):
+    from corridor.crossings.models import IncidentReview
+    from corridor.returns.models import ReturnCall
+
+    crossed = ReturnRegistrationFactory(status=ReturnStatus.CROSSED, status_changed_at=LONG_AGO)
+    called = ReturnRegistrationFactory(status=ReturnStatus.CALLED, status_changed_at=LONG_AGO)
+    for registration in (crossed, called):
+        ReturnCall.objects.create(
+            registration=registration,
+            outcome="confirmed",
+            note="Sister in Khan Younis",
+            called_at=LONG_AGO,
+        )
+    incident = IncidentFactory(crossing=crossing, recorded_at=NOW - datetime.timedelta(days=731))
+    IncidentReview.objects.create(
+        incident=incident,
+        from_status="open",
+        to_status="closed",
+        note="Referred to UNHCR",
+        at=LONG_AGO,
+    )
+
+    apply_retention(now=NOW)
+
+    notes = dict(ReturnCall.objects.values_list("registration_id", "note"))
+    assert notes == {crossed.pk: "", called.pk: "Sister in Khan Younis"}
+    assert IncidentReview.objects.get().note == ""

@@ -32,10 +32,10 @@ from corridor.cases.models import (
     DestinationOffer,
     UrgencyChange,
 )
-from corridor.crossings.models import Incident
+from corridor.crossings.models import Incident, IncidentReview
 from corridor.exceptions import DomainError
 from corridor.people.models import Person
-from corridor.returns.models import ReturnRegistration, ReturnStatus
+from corridor.returns.models import ReturnCall, ReturnRegistration, ReturnStatus
 
 # What an anonymised person's names become (stored data, shown as is in both languages).
 ANONYMISED_NAME_AR = "مجهول"
@@ -110,11 +110,14 @@ def _anonymise_cases(due: models.QuerySet[Any], now: datetime.datetime) -> int:
 
 
 def _anonymise_return_registrations(due: models.QuerySet[Any], now: datetime.datetime) -> int:
-    # A registration holds no identity of its own: its people are anonymised as people.
+    # A registration holds no identity of its own: its people are anonymised as people. The
+    # notes of the calls to them are free text that may name or describe them.
+    ReturnCall.objects.filter(registration__in=due).update(note="")
     return due.update(anonymised_at=now)
 
 
 def _anonymise_incidents(due: models.QuerySet[Any], now: datetime.datetime) -> int:
+    IncidentReview.objects.filter(incident__in=due).update(note="")
     return due.update(narrative="", anonymised_at=now)
 
 

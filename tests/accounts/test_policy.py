@@ -207,7 +207,7 @@ def expectations(world: World) -> list[tuple[str, dict[str, int], str]]:
                 "liaison": 200,
                 "liaison_elsewhere": 200,
             },
-            "Cases",
+            "Waiting list",
         ),
         (
             "/cases/receiving/",

@@ -34,18 +34,21 @@ PHONE = {"width": 360, "height": 780}
 LAPTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    # between page actions are ordinary synchronous calls. Set per test, so that no other test
-    # (nor a subprocess it starts) inherits it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 @pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
+def playwright(django_db_setup: None) -> Iterator[Playwright]:
+    # Playwright's sync API runs an event loop in this thread from here on; the ORM calls the
+    # tests make between page actions are ordinary synchronous calls, which Django must allow.
+    # The test database exists before the loop starts.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as driver:
+            yield driver
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from corridor import planning
-from corridor.accounts.break_glass import break_glass
 from corridor.accounts import policy
+from corridor.accounts.break_glass import break_glass
 from corridor.accounts.models import Party, PartyKind, Role, User
 from corridor.audit import services as audit
 from corridor.audit.models import AuditEvent
@@ -105,7 +105,9 @@ def desk(
         clinical_summary=CLINICAL,
         icd10_code="S82.2",
         patient=PersonFactory(
-            national_id=NATIONAL_ID, name_latin="Amal Haddad", date_of_birth=datetime.date(2016, 3, 8)
+            national_id=NATIONAL_ID,
+            name_latin="Amal Haddad",
+            date_of_birth=datetime.date(2016, 3, 8),
         ),
         status=CaseStatus.OFFERED,
         approved_at=at_local(datetime.date(2026, 1, 15), 12),
@@ -236,6 +238,17 @@ def test_breaking_the_glass_opens_the_summary_to_the_coordinator_and_the_read_sa
     assert "Clinical summary opened by breaking the glass" in page  # on the timeline
 
 
+def test_a_download_of_the_referral_is_on_the_timeline_as_shared(desk: Desk) -> None:
+    client = as_user(desk.referral)
+    assert client.get(reverse("cases:fhir", args=[desk.case.reference])).status_code == 200
+
+    page = page_of(desk.coordinator, desk.case)
+
+    timeline = page.split('id="case-timeline"', 1)[1]
+    assert "Shared with moh (fhir:case:identity:clinical)" in timeline
+    assert "referral of a case to a health system (FHIR)" in timeline
+
+
 def test_each_role_is_offered_only_the_actions_it_may_take(desk: Desk) -> None:
     ref = desk.case.reference
     offer = desk.offer.pk
@@ -310,7 +323,9 @@ def test_after_an_action_the_page_says_what_was_done(desk: Desk) -> None:
 def test_changing_the_urgency_needs_a_reason_and_another_tier(desk: Desk) -> None:
     url = reverse("cases:urgency", args=[desk.case.reference])
 
-    same = post(desk.referral, url, {"urgency-tier": desk.tiers["urgent"].pk, "urgency-reason": "x"})
+    same = post(
+        desk.referral, url, {"urgency-tier": desk.tiers["urgent"].pk, "urgency-reason": "x"}
+    )
     silent = post(desk.referral, url, {"urgency-tier": desk.tiers["critical"].pk})
 
     assert same.status_code == 400
@@ -641,16 +656,16 @@ def test_the_timeline_tells_every_event_about_the_case_in_time_order(
     assert any(title.startswith("Amal Haddad listed on batch 1") for title in titles)
     assert not any("clinical" in title.lower() for title in titles)
     # the business time of a status change, not the moment the audit row was written
-    listed = dict((title, moment) for moment, title in entries)["Status: Listed on a batch"]
-    assert listed == PLANNING_TIME
+    when = {title: moment for moment, title in entries}
+    assert when["Status: Listed on a batch"] == PLANNING_TIME
+    seat = next(title for title in titles if title.startswith("Amal Haddad listed on batch 1"))
+    assert when[seat] == PLANNING_TIME
 
 
 def test_the_planner_explains_where_the_case_stands_with_its_score_factors(
     desk: Desk, plan: Planner
 ) -> None:
-    services.accept_offer(
-        desk.offer, actor=desk.liaison, available_from=datetime.date(2026, 2, 1)
-    )
+    services.accept_offer(desk.offer, actor=desk.liaison, available_from=datetime.date(2026, 2, 1))
     CompanionFactory(case=desk.case, person=PersonFactory(date_of_birth=datetime.date(1985, 1, 1)))
     for offset in (1, 2):
         CrossingDayFactory(
@@ -658,7 +673,9 @@ def test_the_planner_explains_where_the_case_stands_with_its_score_factors(
             date=CROSSING_DATE + datetime.timedelta(days=offset),
             quota_out=10,
         )
-    proposal = propose_plan(plan.crossing, CROSSING_DATE, 3, actor=desk.coordinator, at=PLANNING_TIME)
+    proposal = propose_plan(
+        plan.crossing, CROSSING_DATE, 3, actor=desk.coordinator, at=PLANNING_TIME
+    )
     explanation = planning.Plan.from_dict(proposal.plan).explanation(desk.case.reference)
     assert explanation.status == planning.Status.PLANNED
 
@@ -719,7 +736,10 @@ def _grow(desk: Desk, plan: Planner, n: int) -> None:
     for i in range(n):
         companion = CompanionFactory(case=case)
         batch = BatchFactory(crossing=plan.crossing, planned_date=CROSSING_DATE)
-        for person, role, comp in [(case.patient, "patient", None), (companion.person, "companion", companion)]:
+        for person, role, comp in [
+            (case.patient, "patient", None),
+            (companion.person, "companion", companion),
+        ]:
             BatchMember.objects.create(
                 batch=batch,
                 person=person,
@@ -744,11 +764,18 @@ def _grow(desk: Desk, plan: Planner, n: int) -> None:
                 outcome="turned_back",
             )
         CoordinationEvent.objects.create(
-            batch=batch, kind="cancelled", party=plan.authority, no_reason_given=True, at=CROSSING_TIME
+            batch=batch,
+            kind="cancelled",
+            party=plan.authority,
+            no_reason_given=True,
+            at=CROSSING_TIME,
         )
         StandbyEntry.objects.create(batch=batch, case=case, position=i + 1, proposal=proposal)
         UrgencyChange.objects.create(
-            case=case, previous=desk.tiers["stable"], new=desk.tiers["urgent"], changed_at=PLANNING_TIME
+            case=case,
+            previous=desk.tiers["stable"],
+            new=desk.tiers["urgent"],
+            changed_at=PLANNING_TIME,
         )
         DestinationOffer.objects.create(
             case=case,

@@ -821,3 +821,28 @@ def test_answers_pasted_from_a_spreadsheet_or_typed_in_arabic_are_read(
     assert members[second].outcome == Outcome.REFUSED
     assert members[third].clearance == Clearance.NO_ANSWER
     assert "To look at: <strong>0</strong>" in text(response)
+
+
+def test_the_same_answers_pasted_after_a_postponement_reconfirm_the_clearances(
+    as_coordinator: Client, plan: Planner, crossing: Crossing, crossing_authority: Party
+) -> None:
+    CrossingDayFactory(crossing=crossing, date=NEXT_DAY)
+    batch = plan.confirmed(*with_ids(plan, 2))
+    services.postpone_batch(
+        batch, NEXT_DAY, party=crossing_authority, no_reason_given=True, actor=None
+    )
+    pasted = "\n".join(f"{n}, cleared" for n in national_ids(batch))
+
+    response = as_coordinator.post(
+        action_url("batch_clearance_results", batch),
+        {"results-party": crossing_authority.pk, "results-text": pasted},
+    )
+
+    assert "Recorded: <strong>2</strong>" in text(response)
+    assert not batch.members.filter(needs_reconfirmation=True).exists()
+    confirmed = as_coordinator.post(
+        action_url("batch_confirm", batch), {"confirm-party": crossing_authority.pk}
+    )
+    assert confirmed.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.CONFIRMED

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from pytest_django import Settings
 
 from corridor.accounts.models import Party, User
+from corridor.audit.models import AuditEvent
 from corridor.cases import services as case_services
 from corridor.cases.models import Case, CaseStatus, Companion, CompanionStatus
 from corridor.crossings import services
@@ -688,11 +689,54 @@ def test_resuming_never_exceeds_the_quota(
     assert services.seats_taken(plan.crossing, CROSSING_DATE, Direction.OUT) == 2
 
 
-def test_only_a_suspended_batch_resumes(plan: Planner, coordinator: User) -> None:
+def test_only_a_suspended_or_postponed_batch_resumes(plan: Planner, coordinator: User) -> None:
     batch = plan.confirmed(plan.case())
 
     with pytest.raises(TransitionNotAllowed, match="'confirmed'"):
         services.resume_batch(batch, party=plan.authority, actor=coordinator)
+
+
+def test_resuming_a_postponed_batch_reconfirms_the_clearances_given_and_holds_its_seats(
+    plan: Planner, coordinator: User, next_day: CrossingDay
+) -> None:
+    batch = plan.confirmed(plan.case(companions=1), plan.case())
+    refused = _members(batch)[-1]
+    services.record_clearance(
+        refused, Clearance.REFUSED, party=plan.authority, actor=coordinator, at=PLANNING_TIME
+    )
+    services.cancel_batch(batch, party=plan.authority, actor=coordinator, no_reason_given=True)
+    services.postpone_batch(batch, NEXT_DATE, party=plan.authority, actor=coordinator, reason="x")
+    assert services.seats_taken(plan.crossing, NEXT_DATE, Direction.OUT) == 0
+
+    services.resume_batch(batch, party=plan.authority, actor=coordinator)
+
+    assert batch.status == BatchStatus.RESUMED
+    members = {m.pk: m for m in BatchMember.objects.filter(batch=batch)}
+    assert not any(m.needs_reconfirmation for m in members.values() if m.active)
+    assert members[refused.pk].clearance == Clearance.REFUSED and not members[refused.pk].active
+    assert services.seats_taken(plan.crossing, NEXT_DATE, Direction.OUT) == 2
+    assert _events(batch)[-1] == CoordinationEventKind.RESUMED
+    event = AuditEvent.objects.filter(action="batch.resumed", object_id=str(batch.pk)).get()
+    assert event.data["reconfirmed"] == 2
+    crossed = services.mark_member_crossed(
+        _members(batch)[0], actor=coordinator, at=at_local(NEXT_DATE, 11)
+    )
+    assert crossed.outcome == "crossed"
+
+
+def test_a_postponed_batch_resumes_only_within_the_quota_of_its_new_day(
+    plan: Planner, coordinator: User, next_day: CrossingDay
+) -> None:
+    next_day.quota_out = 1
+    next_day.save()
+    batch = plan.confirmed(plan.case(companions=1))
+    services.cancel_batch(batch, party=plan.authority, actor=coordinator, reason="closure")
+    services.postpone_batch(batch, NEXT_DATE, party=plan.authority, actor=coordinator, reason="x")
+
+    with pytest.raises(QuotaExceeded):
+        services.resume_batch(batch, party=plan.authority, actor=coordinator)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.POSTPONED
 
 
 # Postponing

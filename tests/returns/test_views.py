@@ -23,7 +23,6 @@ from corridor.crossings.models import (
 )
 from corridor.notify.models import Message, MessageKind
 from corridor.returns import services
-from corridor.returns.search import FEW_MATCHES
 from corridor.returns.models import (
     CallOutcome,
     EligibilityRule,
@@ -31,6 +30,7 @@ from corridor.returns.models import (
     ReturnRegistration,
     ReturnStatus,
 )
+from corridor.returns.search import FEW_MATCHES
 from tests.factories import (
     CrossingDayFactory,
     EligibilityRuleFactory,
@@ -536,6 +536,16 @@ def test_calling_someone_on_no_list_is_refused_with_the_reason(
     assert "only listed returnees are called" in response.content.decode()
     assert not ReturnCall.objects.exists()
     assert "return.call_recorded" not in audit_actions(registration)
+
+
+def test_the_phone_of_someone_on_no_list_is_not_shown(embassy, rule, officer_client) -> None:
+    registration = _registration(embassy, rule, person=PersonFactory(phone=PHONE))
+
+    body = officer_client.get(f"/returns/{registration.pk}/call/").content.decode()
+
+    assert PHONE not in body
+    assert "on no return list" in body
+    assert audit_actions(registration) == []
 
 
 def test_a_call_without_an_outcome_names_the_field(

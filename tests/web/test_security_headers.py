@@ -126,7 +126,9 @@ def test_deployment_check_is_clean_for_production_settings(tmp_path):
         "CORRIDOR_ALLOWED_HOSTS": "corridor.example.org",
         "CORRIDOR_DATA_DIR": str(tmp_path),
     }
-    for name in ("CORRIDOR_DEBUG", "CORRIDOR_SSL_REDIRECT", "CORRIDOR_HSTS_SECONDS"):
+    # The browser tests' allowance for the ORM beside Playwright is no production setting.
+    unset = ("CORRIDOR_DEBUG", "CORRIDOR_SSL_REDIRECT", "CORRIDOR_HSTS_SECONDS")
+    for name in (*unset, "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
 
     result = subprocess.run(

@@ -46,6 +46,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "may_see_batches": policy.allows(request.user, policy.BATCH_VIEW),
         "page_query": waiting_list.query_without_page(request.GET),
         "few_matches": waiting_list.FEW_MATCHES,
+        "filters_open": bool(form.errors)
+        or any(request.GET.get(name) for name in form.fields if name not in ("q", "sort")),
     }
     partial = request.headers.get("HX-Request") and not request.headers.get(
         "HX-History-Restore-Request"
@@ -72,9 +74,9 @@ def case_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         raise DomainError(
             " ".join(
-                f"{form.fields[name].label}: {' '.join(errors)}"
+                f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
                 if name in form.fields
-                else " ".join(errors)
+                else " ".join(str(e) for e in errors)
                 for name, errors in form.errors.items()
             )
         )

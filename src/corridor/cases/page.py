@@ -230,7 +230,9 @@ def case_context(
         context.update(_identity_context(request, case))
     else:
         context.update(_receiving_context(request, case))
-    actions = available_actions(user, case, offers=context["offers"], bound=bound or {}, error=error)
+    actions = available_actions(
+        user, case, offers=context["offers"], bound=bound or {}, error=error
+    )
     context["actions"] = actions
     # A refused action no longer offered (the case moved on meanwhile) still says why.
     context["action_error"] = error[1] if error and not any(a.error for a in actions) else ""

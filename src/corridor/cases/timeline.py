@@ -44,7 +44,7 @@ COVERED_ELSEWHERE = (
     "permission.refused",
 )
 
-CLEARANCE_KINDS = {Clearance.CLEARED: "clearance", Clearance.REFUSED: "refusal"}
+CLEARANCE_KINDS: dict[str, str] = {Clearance.CLEARED: "clearance", Clearance.REFUSED: "refusal"}
 
 
 @dataclass(frozen=True)
@@ -281,6 +281,13 @@ def _audit_entries(
                 kind, title = "batch", _("Bumped off a batch: keeps its place in the queue")
             elif event.action == "breakglass.granted":
                 kind, title = "access", _("Clinical summary opened by breaking the glass")
+            elif event.action == "export.shared":
+                kind = "access"
+                title = _("Shared with %(recipient)s (%(what)s)") % {
+                    "recipient": data.get("recipient") or "-",
+                    "what": data.get("what", ""),
+                }
+                detail = str(data.get("purpose") or "")
             elif event.action.startswith("case."):
                 status = str(data.get("to") or event.action.removeprefix("case."))
                 title = _("Status: %s") % statuses.get(status, status)

@@ -119,7 +119,9 @@ class WaitingListFilter(forms.Form):
 
     def __init__(self, *args: Any, tiers: Sequence[UrgencyTier], names: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["urgency"].choices = [("", _("All urgencies"))] + [
+        urgency = self.fields["urgency"]
+        assert isinstance(urgency, forms.ChoiceField)
+        urgency.choices = [("", _("All urgencies"))] + [
             (tier.code, local_name(tier)) for tier in tiers
         ]
         if not names:
@@ -132,7 +134,7 @@ class WaitingListFilter(forms.Form):
                 field.widget.attrs["class"] = "filter"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         low, high = data.get("waited_min"), data.get("waited_max")
         if low is not None and high is not None and low > high:
             self.add_error(
@@ -363,10 +365,14 @@ def rows(user: Any, cases: Iterable[Case]) -> list[WaitingRow]:
         .select_related("receiving_party")
         .order_by("answered_on", "pk")
     )
+    own_party = getattr(user, "party_id", None)
     for offer in accepted:
         party = offer.receiving_party
-        destinations.setdefault(offer.case_id, (local_name(party), party.code))
-    batches: dict[int, PlannedBatch] = {}
+        if offer.case_id in identified or party.pk == own_party:
+            destinations.setdefault(offer.case_id, (local_name(party), party.code))
+        else:  # a receiving party learns that another accepted, not which one
+            destinations.setdefault(offer.case_id, (str(_("Another destination")), ""))
+    batches: dict[int | None, PlannedBatch] = {}
     memberships = (
         BatchMember.objects.filter(case_id__in=ids, role=MemberRole.PATIENT, active=True)
         .select_related("batch")
@@ -388,7 +394,7 @@ def rows(user: Any, cases: Iterable[Case]) -> list[WaitingRow]:
     # Labels translated once, not once per row (a choice label is looked up through every choice).
     categories = {code: str(label) for code, label in ClinicalCategory.choices}
     statuses = {code: str(label) for code, label in CaseStatus.choices}
-    urgencies: dict[int, str] = {}
+    urgencies: dict[Any, str] = {}
     lines = []
     for case in cases:
         patient = case.patient
@@ -398,7 +404,7 @@ def rows(user: Any, cases: Iterable[Case]) -> list[WaitingRow]:
         lines.append(
             WaitingRow(
                 case=case,
-                urgency=urgencies.setdefault(case.urgency_id, local_name(case.urgency)),
+                urgency=urgencies.setdefault(case.urgency.pk, local_name(case.urgency)),
                 category=categories.get(case.clinical_category, case.clinical_category),
                 status=statuses.get(case.status, case.status),
                 name_ar=patient.name_ar if known else None,
@@ -417,7 +423,7 @@ def rows(user: Any, cases: Iterable[Case]) -> list[WaitingRow]:
 
 def waiting_page(
     user: Any, selection: Selection, number: Any, size: int
-) -> tuple[Page, list[WaitingRow]]:
+) -> tuple[Page[Any], list[WaitingRow]]:
     """One page of the selection and its lines.
 
     The page's ids come first (sorting touches the cases alone), then the page's rows with their

@@ -24,6 +24,7 @@ from corridor.crossings.incident_forms import (
 )
 from corridor.crossings.models import Crossing, Incident, IncidentStatus
 from corridor.exceptions import DomainError
+from corridor.people.models import Person
 
 PAGE_SIZE = 50
 
@@ -123,10 +124,11 @@ def incident_review(request: HttpRequest, pk: int) -> HttpResponse:
 def _check_people(request: HttpRequest, crossing: Crossing | None) -> HttpResponse:
     """The form again as typed (nothing judged but the people box), with whom the IDs name."""
     form = IncidentForm(initial=request.POST.dict(), crossing=crossing)
+    found: list[Person] = []
     try:
         chosen = form.fields["crossing"].clean(request.POST.get("crossing"))
     except ValidationError:
-        found, problem = [], _("Choose the crossing first.")
+        problem = _("Choose the crossing first.")
     else:
         found, problem = find_travellers(chosen, request.POST.get("people", ""))
         with transaction.atomic():

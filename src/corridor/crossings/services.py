@@ -81,7 +81,8 @@ _BATCH_MOVES: dict[str, frozenset[str]] = {
         }
     ),
     BatchStatus.SUSPENDED: frozenset({BatchStatus.CONFIRMED, BatchStatus.RESUMED}),
-    BatchStatus.RESUMED: frozenset({BatchStatus.SUSPENDED}),
+    # A postponed batch resumes when the authority takes up its coordination on the new date.
+    BatchStatus.RESUMED: frozenset({BatchStatus.SUSPENDED, BatchStatus.POSTPONED}),
     # A postponed batch may be postponed again: batches flip several times before they go.
     BatchStatus.POSTPONED: frozenset(
         {
@@ -308,6 +309,7 @@ def _add_member(
     case: Case | None = None,
     companion: Any = None,
     return_registration: ReturnRegistration | None = None,
+    at: datetime.datetime | None = None,
 ) -> BatchMember:
     existing = (
         BatchMember.objects.filter(person=person, active=True).select_related("batch").first()
@@ -342,7 +344,8 @@ def _add_member(
         "batch.member_added",
         member,
         actor=actor,
-        data={"batch": batch.pk, "person": person.pk, "role": role, "seat": seat},
+        # The business time, which differs from the audit's own time when recorded afterwards.
+        data={"batch": batch.pk, "person": person.pk, "role": role, "seat": seat, "at": at},
     )
     return member
 
@@ -368,7 +371,9 @@ def add_case_to_batch(
         if batch.kind != BatchKind.EVACUATION:
             raise DomainError(_("Only evacuation batches carry patients."))
         case_services.mark_listed(case, actor=actor, at=now)
-        members = [_add_member(batch, case.patient, MemberRole.PATIENT, actor=actor, case=case)]
+        members = [
+            _add_member(batch, case.patient, MemberRole.PATIENT, actor=actor, case=case, at=now)
+        ]
         for companion in case.companions.filter(
             status__in=ACTIVE_COMPANION_STATUSES
         ).select_related("person"):
@@ -380,6 +385,7 @@ def add_case_to_batch(
                     actor=actor,
                     case=case,
                     companion=companion,
+                    at=now,
                 )
             )
         for member in members:
@@ -407,6 +413,7 @@ def add_returnee_to_batch(
             MemberRole.RETURNEE,
             actor=actor,
             return_registration=registration,
+            at=_now(at),
         )
         _announce_member(member_listed, member)
         return member
@@ -816,9 +823,11 @@ def resume_batch(
     relayed_by: Party | None = None,
     at: datetime.datetime | None = None,
 ) -> Batch:
-    """Coordination resumed after a suspension, if the batch's seats are still free.
+    """Coordination resumed after a suspension or a postponement, if the seats are still free.
 
-    A suspended batch holds no seats, so another batch may have taken them meanwhile.
+    A suspended batch holds no seats, so another batch may have taken them meanwhile. For a
+    postponed batch, the authority taking up the same list on its new date re-confirms the
+    clearances it had given; anyone not cleared stays as they were.
     """
     now = _now(at)
     with transaction.atomic():
@@ -826,9 +835,17 @@ def resume_batch(
         if locked.status == BatchStatus.RESUMED:
             batch.refresh_from_db()
             return batch
-        if locked.status == BatchStatus.SUSPENDED:
-            _require_seats(locked, crossing_day(locked.crossing, locked.planned_date, lock=True))
-        _move_batch(locked, BatchStatus.RESUMED, actor=actor, at=now, data={"party": party.code})
+        data: dict[str, Any] = {"party": party.code}
+        if locked.status in (BatchStatus.SUSPENDED, BatchStatus.POSTPONED):
+            day = crossing_day(locked.crossing, locked.planned_date, lock=True)
+            locked = _lock_batch(batch)
+            if locked.status == BatchStatus.POSTPONED:
+                _require_open(locked.crossing, day)
+                data["reconfirmed"] = locked.members.filter(
+                    active=True, needs_reconfirmation=True, clearance=Clearance.CLEARED
+                ).update(needs_reconfirmation=False)
+            data["seats"] = _require_seats(locked, day)
+        _move_batch(locked, BatchStatus.RESUMED, actor=actor, at=now, data=data)
         _event(
             locked, CoordinationEventKind.RESUMED, party, actor=actor, at=now, relayed_by=relayed_by
         )

@@ -367,7 +367,11 @@ def apply_clearance_results(
                     )
                 )
                 continue
-            if member.clearance == line.answer and member.clearance_party_id == party.pk:
+            if (
+                member.clearance == line.answer
+                and member.clearance_party_id == party.pk
+                and not member.needs_reconfirmation  # the same answer, given for the new date
+            ):
                 report.unchanged.append(entry)
                 continue
             crossing_services.record_clearance(member, line.answer, party=party, actor=actor)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 # Names fold the same way here and in searches: one table, in the people app.
-from corridor.people.names import arabic_key, latin_digits
+from corridor.people.names import arabic_key as arabic_key
+from corridor.people.names import latin_digits as latin_digits
 
 _SPACES = re.compile(r"\s+")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import CharField, Expression, F, Func, Value
 from django.db.models.functions import Lower, Replace
@@ -84,7 +85,7 @@ def search_key_expression() -> Expression:
     A word of the name is found by looking for " word" (its beginning) in the key; a whole word
     by " word ". Lower() only folds ASCII letters on SQLite, which is all Latin lists use.
     """
-    parts: list[Expression] = [Value(" ")]
+    parts: list[Any] = [Value(" ")]
     for field in ("given_name_ar", "father_name_ar", "grandfather_name_ar", "family_name_ar"):
         parts += [F(field), Value(" ")]
     parts += [Value(" "), F("name_latin"), Value(" ")]

@@ -186,13 +186,15 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     member = _active_member(registration)
-    with transaction.atomic():
-        audit.record(
-            "return.phone_read",
-            registration,
-            actor=request.user,
-            data={"batch": member.batch_id if member else None},
-        )
+    if member is not None:
+        # The phone number is shown to call someone on a list, and each showing is recorded.
+        with transaction.atomic():
+            audit.record(
+                "return.phone_read",
+                registration,
+                actor=request.user,
+                data={"batch": member.batch_id},
+            )
     context = {
         "registration": registration,
         "person": registration.person,
@@ -234,13 +236,11 @@ def _list_context(request: HttpRequest, form: ListDateForm) -> dict[str, Any]:
         )
         .order_by("batch__number", "seat")
     )
-    by_batch: dict[int, list[BatchMember]] = {batch.pk: [] for batch in batches}
-    for member in members:
-        by_batch[member.batch_id].append(member)
     outcomes = dict(CallOutcome.choices)
-    for rows in by_batch.values():
-        for member in rows:
-            member.last_call_label = outcomes.get(member.last_call_outcome or "", "")  # type: ignore[attr-defined]
+    by_batch: dict[int, list[tuple[Any, str]]] = {batch.pk: [] for batch in batches}
+    for member in members:
+        label = outcomes.get(member.last_call_outcome or "", "")
+        by_batch[member.batch_id].append((member, str(label)))
     day = CrossingDay.objects.filter(crossing=crossing, date=date).first()
     party = getattr(request.user, "party", None)
     may_manage = policy.allows(request.user, policy.RETURN_MANAGE)

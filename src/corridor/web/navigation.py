@@ -14,7 +14,7 @@ from corridor.accounts import policy
 # (url name, label, policy action)
 PAGES = [
     ("web:home", _("Today"), policy.SITUATION_VIEW),
-    ("cases:list", _("Cases"), policy.CASE_VIEW),
+    ("cases:list", _("Waiting list"), policy.CASE_VIEW),
     ("cases:receiving", _("Cases offered to us"), policy.RECEIVING_VIEW),
     ("crossings:batches", _("Batches"), policy.BATCH_VIEW),
     ("plans:list", _("Plan"), policy.PLAN_VIEW),
