@@ -694,12 +694,16 @@ def test_the_planner_explains_where_the_case_stands_with_its_score_factors(
     assert "has changed since this plan" not in standing
     services.set_urgency(desk.case, desk.tiers["critical"], actor=desk.referral, reason="worse")
     assert "has changed since this plan" in page_of(desk.coordinator, desk.case)
+    services.record_death(desk.case, actor=desk.coordinator)
+    closed = page_of(desk.coordinator, desk.case).split('id="case-standing"', 1)[1]
+    assert explanation.text_en not in closed  # the plan is older than the death
+    assert "The planner does not plan a case in this state (Died while waiting)" in closed
 
 
 def test_a_case_no_plan_includes_says_so(desk: Desk) -> None:
     page = page_of(desk.coordinator, desk.case)
 
-    assert "No plan includes this case" in page
+    assert "No plan includes this case yet" in page
 
 
 # --- a fixed number of queries ------------------------------------------------------------------

@@ -65,3 +65,13 @@ def test_a_particle_may_be_joined_to_its_word_or_apart():
     assert set(apart.alternatives) == {" عبد الله", " عبدالله"}
     [latin] = search_terms("Abu Sitta")
     assert set(latin.alternatives) == {" abu sitta", " abusitta"}
+
+
+@pytest.mark.django_db
+def test_persian_yeh_and_keheh_fold_to_the_arabic_letters_in_the_database_too():
+    person = PersonFactory(given_name_ar="یاسر", father_name_ar="کمال", name_latin="")
+
+    stored = Person.objects.values_list("search_key", flat=True).get(pk=person.pk)
+
+    assert " ياسر كمال " in stored and "ی" not in stored
+    assert arabic_key("یاسر کمال") == arabic_key("ياسر كمال")

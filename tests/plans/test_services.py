@@ -25,6 +25,7 @@ from corridor.plans.adapter import build_problem
 from corridor.plans.models import PlanProposal, ProposalStatus, StandbyEntry
 from corridor.plans.services import accept_plan, propose_plan
 from corridor.scenarios import rafah_2026_02
+from tests.helpers import CROSSING_DATE, at_local
 from tests.planning.checks import assert_honours_constraints
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +194,19 @@ def test_the_plan_records_the_version_of_the_rules_in_force(rafah, settings):
     second = build_problem(rafah, FIRST_DAY, 7, at=AS_OF).rules.version
     assert first != second
     assert first.startswith("2026-02-default+")
+
+
+def test_a_replan_after_a_coordination_event_is_planned_as_of_the_event(
+    plan, coordinator, django_capture_on_commit_callbacks
+):
+    batch = plan.confirmed(plan.case())
+    cancelled_at = at_local(CROSSING_DATE - datetime.timedelta(days=1), 7, 40)
+    with django_capture_on_commit_callbacks(execute=True):
+        crossing_services.cancel_batch(
+            batch, party=plan.authority, actor=coordinator, no_reason_given=True, at=cancelled_at
+        )
+    replan = PlanProposal.objects.get()
+    # Recorded late or played back in a scenario, the re-plan still belongs to that moment.
+    assert replan.planned_at == cancelled_at and replan.created_at == cancelled_at
+    assert replan.trigger == {"type": "batch_cancelled", "date": CROSSING_DATE.isoformat()}
+    assert replan.first_day == cancelled_at.date()

@@ -31,7 +31,7 @@ from corridor.i18n import local_name
 from corridor.notify.services import messages_for_case
 from corridor.plans.adapter import rules as planning_rules
 from corridor.plans.models import StandbyEntry
-from corridor.plans.standing import Factor, Standing, case_standing, score_factors
+from corridor.plans.standing import Factor, Standing, case_standing, is_planned, score_factors
 from corridor.profiles import RECEIVING_HOSPITAL, receiving_queryset
 
 STANDING_LABELS = {
@@ -97,7 +97,7 @@ def _standing_context(case: Case, offers: Sequence[DestinationOffer]) -> dict[st
         .order_by("batch__planned_date", "batch_id")
     )
     if standing is None:
-        return {"standing": None, "standby": standby}
+        return {"standing": None, "standby": standby, "planned": is_planned(case)}
     explanation = standing.explanation
     rules = planning_rules()
     planned_on = standing.proposal.planned_at.date()

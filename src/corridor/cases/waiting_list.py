@@ -1,8 +1,9 @@
 """The waiting list: cases waiting to leave, filtered, searched and sorted, a page at a time.
 
-Queries stay few and fixed whatever the number of rows: one count, one page of cases, then one
-query each for the page's companions, accepted destinations, planned batches and the rows whose
-identity the user may see. A search by name reads the stored, folded `Person.search_key`.
+Queries stay few and fixed whatever the number of rows: a count and the page's ids (a search
+lists every matching id in one pass instead), the page's cases, then one query each for their
+companions, accepted destinations, planned batches and the rows whose identity the user may see.
+A search by name reads the stored, folded `Person.search_key`.
 """
 
 from __future__ import annotations
@@ -201,7 +202,9 @@ def _by_reference(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
 
 
 def _name_vocabulary() -> search.Vocabulary:
-    # A new case changes the version; a name corrected in place waits for the cache to expire.
+    # Every case's words, whatever the user may see: they only suggest spellings, and the rows
+    # found still come through the user's scope. A new case changes the version; a name
+    # corrected in place waits for the cache to expire.
     version = Case.objects.aggregate(last=Max("pk"))["last"]
     return search.vocabulary(
         version,

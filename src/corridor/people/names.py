@@ -21,7 +21,8 @@ _DIGITS = str.maketrans(
 )
 # Diacritics (harakat, shadda, sukun, dagger alef) and tatweel carry no identity.
 _DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670\u0640"
-# Hamza forms and alef variants as a bare alef, taa marbuta as haa, alef maqsura as yaa.
+# Hamza forms and alef variants as a bare alef, taa marbuta as haa, alef maqsura as yaa; the
+# Persian yeh and keheh that some keyboards type as the Arabic letters.
 ARABIC_FOLDS = {
     "أ": "ا",
     "إ": "ا",
@@ -32,6 +33,8 @@ ARABIC_FOLDS = {
     "ؤ": "و",
     "ئ": "ي",
     "ء": "",
+    "ی": "ي",
+    "ک": "ك",
 }
 # Latin spellings join or split words with these ("Al-Agha", "Ma'moun", "Moh."): a space or nothing.
 LATIN_FOLDS = {"-": " ", "'": "", "’": "", "`": "", ".": " ", ",": " "}

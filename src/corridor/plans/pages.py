@@ -329,7 +329,7 @@ def _change_rows(
 def proposal_page(proposal: PlanProposal, user: Any) -> ProposalPage:
     """Everything the page of one proposal shows, in a fixed number of queries."""
     days_data, stats = _days_and_stats(proposal.pk)
-    plan = {"days": days_data, "stats": stats}
+    plan: dict[str, Any] = {"days": days_data, "stats": stats}
     base = compared_with(proposal)
     if base is not None and proposal.base_id == base.pk and proposal.changes:
         found = _stored_changes(proposal.changes)  # the re-plan's own diff, with the event's words

@@ -16,10 +16,13 @@ from django.db import connection
 from django.utils import timezone
 
 from corridor import clock, planning
-from corridor.cases.models import Case
+from corridor.cases.models import WAITING_STATUSES, Case, CaseStatus
 from corridor.planning.priority import components
 from corridor.planning.result import explanation_from_dict
 from corridor.plans.models import PlanProposal, ProposalStatus
+
+# The cases a plan holds: those waiting, and those listed on a batch (`plans.adapter`).
+PLANNED_STATUSES = WAITING_STATUSES | {CaseStatus.LISTED, CaseStatus.CLEARED}
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,19 @@ def _explanation_data(proposal_id: int, reference: str) -> dict[str, Any] | None
     return data
 
 
+def is_planned(case: Case) -> bool:
+    """Whether the planner plans the case in its state: waiting, or listed on a batch."""
+    return case.status in PLANNED_STATUSES
+
+
 def case_standing(case: Case) -> Standing | None:
-    """The case's explanation in the latest plan, or None when no plan includes it."""
+    """The case's explanation in the latest plan, or None when no plan includes it.
+
+    A case the planner no longer plans (closed, crossed, under review) has none, even if an older
+    plan still explains it.
+    """
+    if not is_planned(case):
+        return None
     proposal = latest_proposal()
     if proposal is None:
         return None

@@ -90,7 +90,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["preferred_language", "digits"]
@@ -115,7 +115,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             language,
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             secure=settings.LANGUAGE_COOKIE_SECURE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite="Lax",
         )
         return response
     return render(request, "web/preferences.html", {"form": form})

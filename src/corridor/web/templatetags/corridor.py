@@ -23,9 +23,9 @@ def hijri(value: datetime.date | None) -> str:
         date = Gregorian(value.year, value.month, value.day).to_hijri()
     except OverflowError:  # outside the calendar's table (before 1924 or after 2077)
         return ""
-    language = "ar" if translation.get_language() == "ar" else "en"
-    suffix = "هـ" if language == "ar" else "AH"
-    return f"{date.day} {date.month_name(language)} {date.year} {suffix}"
+    if translation.get_language() == "ar":
+        return f"{date.day} {date.month_name('ar')} {date.year} هـ"
+    return f"{date.day} {date.month_name('en')} {date.year} AH"
 
 
 @register.filter
