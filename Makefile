@@ -45,3 +45,4 @@ bench: venv
 	$(BIN)/python bench/simulation.py
 	$(BIN)/python bench/load_scenario.py
 	$(BIN)/python bench/plan_from_database.py
+	$(BIN)/python bench/pages.py

@@ -211,6 +211,18 @@ def test_a_receiving_liaison_sees_the_profile_and_their_offer_but_no_identity_or
     assert 'id="case-timeline"' not in page and "person-messages" not in page
 
 
+def test_the_coordinators_page_never_reads_the_clinical_summary_or_a_phone(desk: Desk) -> None:
+    client = as_user(desk.coordinator)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("cases:detail", args=[desk.case.reference]))
+
+    assert response.status_code == 200
+    selected = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "clinical_summary" not in selected
+    assert '"phone"' not in selected and ".phone" not in selected
+
+
 def test_a_receiving_liaison_gets_404_for_a_case_not_offered_to_their_party(desk: Desk) -> None:
     response = as_user(desk.other_liaison).get(reverse("cases:detail", args=[desk.case.reference]))
 

@@ -337,9 +337,7 @@ def _row_filters(user: User, action: str) -> list[models.Q]:
                     else nothing
                 )
         elif action == OFFER_ANSWER:
-            filters.append(
-                models.Q(receiving_party_id=user.party_id) if user.party_id else nothing
-            )
+            filters.append(models.Q(receiving_party_id=user.party_id) if user.party_id else nothing)
         elif action in (RECEIVING_VIEW, RECEIVING_EXPORT):
             filters.append(
                 models.Q(

@@ -22,14 +22,12 @@ from corridor.accounts import policy
 from corridor.cases import forms, services
 from corridor.cases.actions import ANSWERS, SPECS
 from corridor.cases.models import Case, DestinationOffer
-from corridor.cases.page import case_context
+from corridor.cases.page import CASE_PAGE_ROWS, case_context
 from corridor.exceptions import DomainError, TransitionNotAllowed
-
-CASE_ROWS = Case.objects.select_related("patient", "urgency", "referring_facility", "approved_by")
 
 
 def _case(request: HttpRequest, action: str, reference: str) -> Case:
-    return policy.get_visible_or_404(request, action, CASE_ROWS, reference=reference)
+    return policy.get_visible_or_404(request, action, CASE_PAGE_ROWS, reference=reference)
 
 
 def _away(request: HttpRequest) -> str:
@@ -51,7 +49,7 @@ def _respond(
 ) -> HttpResponse:
     htmx = bool(request.headers.get("HX-Request"))
     if status == 200:
-        case = CASE_ROWS.get(pk=case.pk)
+        case = CASE_PAGE_ROWS.get(pk=case.pk)
         if not policy.can_access(request.user, policy.CASE_VIEW, case):
             messages.success(request, done)
             response = HttpResponse(status=204 if htmx else 302)

@@ -34,6 +34,12 @@ from corridor.plans.models import StandbyEntry
 from corridor.plans.standing import Factor, Standing, case_standing, is_planned, score_factors
 from corridor.profiles import RECEIVING_HOSPITAL, receiving_queryset
 
+# The case as the page reads it; the clinical summary and the phone stay encrypted and unread
+# unless shown (the summary is fetched on its own for the roles that may read it).
+CASE_PAGE_ROWS = Case.objects.select_related(
+    "patient", "urgency", "referring_facility", "approved_by"
+).defer("clinical_summary", "patient__phone")
+
 STANDING_LABELS = {
     planning.Status.PLANNED: gettext_lazy("Planned"),
     planning.Status.STANDBY: gettext_lazy("On standby"),
@@ -131,10 +137,17 @@ def _record_clinical_read(request: HttpRequest, case: Case) -> None:
 
 
 def _identity_context(request: HttpRequest, case: Case) -> dict[str, Any]:
-    companions = list(Companion.objects.filter(case=case).select_related("person").order_by("pk"))
+    # Phones are never shown here: they stay encrypted, unread.
+    companions = list(
+        Companion.objects.filter(case=case)
+        .select_related("person")
+        .defer("person__phone")
+        .order_by("pk")
+    )
     members = list(
         BatchMember.objects.filter(case=case)
         .select_related("batch__crossing", "person", "clearance_party")
+        .defer("person__phone")
         .order_by("batch__planned_date", "batch_id", "seat")
     )
     offers = list(
@@ -147,7 +160,8 @@ def _identity_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         .select_related("previous", "new", "changed_by")
         .order_by("changed_at", "pk")
     )
-    messages = list(messages_for_case(case))
+    may_see_messages = policy.allows(request.user, policy.MESSAGES_VIEW)
+    messages = list(messages_for_case(case).defer("person__phone")) if may_see_messages else []
     latest: dict[int | None, BatchMember] = {}
     for member in members:
         latest[member.companion_id] = member  # members come in date order: the last one wins
@@ -157,16 +171,14 @@ def _identity_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "members": members,
         "offers": offers,
         "urgency_changes": urgency_changes,
-        "person_messages": (
-            messages if policy.allows(request.user, policy.MESSAGES_VIEW) else None
-        ),
+        "person_messages": messages if may_see_messages else None,
         "timeline": case_timeline(
             case,
             companions=companions,
             members=members,
             offers=offers,
             urgency_changes=urgency_changes,
-            messages=messages if policy.allows(request.user, policy.MESSAGES_VIEW) else [],
+            messages=messages,
         ),
         "age": case.patient.age_on(today),
         "days_waiting": (today - case.referral_date).days,
@@ -188,6 +200,7 @@ def _receiving_context(request: HttpRequest, case: Case) -> dict[str, Any]:
             for c in RECEIVING_HOSPITAL.columns
             if c.key != "clinical_summary"
         ],
+        "receiving_clinical_summary": row["clinical_summary"],
         "offers": offers,
         "person_messages": None,
     }
@@ -230,6 +243,14 @@ def case_context(
         context.update(_identity_context(request, case))
     else:
         context.update(_receiving_context(request, case))
+    # The profile row already holds the summary; otherwise it is read now, and only now.
+    receiving_summary = context.pop("receiving_clinical_summary", None)
+    if show_clinical:
+        context["clinical_summary"] = (
+            receiving_summary
+            if receiving_summary is not None
+            else Case.objects.values_list("clinical_summary", flat=True).get(pk=case.pk)
+        )
     actions = available_actions(
         user, case, offers=context["offers"], bound=bound or {}, error=error
     )

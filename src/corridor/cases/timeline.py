@@ -211,9 +211,13 @@ def _coordination_entries(case: Case) -> list[Entry]:
 
 def _movement_entries(case: Case) -> list[Entry]:
     members = BatchMember.objects.filter(case=case)
-    movements = Movement.objects.filter(
-        batch_id__in=members.values("batch_id"), person_id__in=members.values("person_id")
-    ).select_related("crossing", "person", "recorded_by")
+    movements = (
+        Movement.objects.filter(
+            batch_id__in=members.values("batch_id"), person_id__in=members.values("person_id")
+        )
+        .select_related("crossing", "person", "recorded_by")
+        .defer("person__phone")
+    )
     return [
         Entry(
             movement.at,

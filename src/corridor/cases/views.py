@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from corridor.accounts import policy
 from corridor.audit import services as audit
 from corridor.cases.models import Case
-from corridor.cases.page import case_context
+from corridor.cases.page import CASE_PAGE_ROWS, case_context
 from corridor.exports import record_share
 from corridor.exports import render as render_export
 from corridor.interop.fhir import case_bundle
@@ -31,7 +31,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = policy.get_visible_or_404(
         request,
         policy.CASE_VIEW,
-        Case.objects.select_related("patient", "urgency", "referring_facility", "approved_by"),
+        CASE_PAGE_ROWS,
         reference=reference,
     )
     return render(request, "cases/detail.html", case_context(request, case))

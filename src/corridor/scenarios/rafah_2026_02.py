@@ -624,8 +624,8 @@ def load(
 def _refresh_statistics() -> None:
     """Let the query planner see the tables just filled (SQLite has no autovacuum to do it).
 
-    Without statistics SQLite walks the status index of every waiting case to page the list,
-    several times slower than the plan it picks once it knows nearly all cases are waiting.
+    Without statistics SQLite walks the status index of every waiting case to search the list,
+    up to twice as slow as the plan it picks once it knows nearly all cases are waiting.
     """
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -90,7 +90,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class PreferencesForm(forms.ModelForm[User]):
+class PreferencesForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = User
         fields = ["preferred_language", "digits"]
