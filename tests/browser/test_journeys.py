@@ -5,8 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from corridor.accounts.models import User
-from corridor.cases.models import Case, DestinationOffer
 from corridor.crossings.models import Batch, BatchKind, BatchStatus, Movement
 
 
@@ -51,24 +49,8 @@ def test_thursday_batch_3_resumes_crosses_and_the_log_and_today_show_it(visit):
     coordinator.screenshot("today-after")
 
 
-def test_a_receiving_liaison_accepts_an_offer_and_cannot_open_a_case_not_offered(visit):
-    party = User.objects.get(username="liaison").party
-    offer = DestinationOffer.objects.filter(receiving_party=party, status="offered").first()
-    assert offer is not None, "the scenario offers cases to the demo's receiving hospital"
-    liaison = visit("liaison")
-    liaison.sign_in("liaison")
-    liaison.switch_language("en")
-    page = liaison.open(f"/cases/{offer.case.reference}/")
-    page.get_by_role("button", name="Accept").first.click()
-    page.wait_for_load_state()
-    offer.refresh_from_db()
-    assert offer.status == "accepted"
-    liaison.screenshot("case-accepted")
-
-    not_offered = Case.objects.exclude(offers__receiving_party=party).first()
-    assert not_offered is not None
-    response = liaison.page.goto(f"{liaison.base}/cases/{not_offered.reference}/")
-    assert response is not None and response.status == 404
+# The receiving liaison's story (accept an offer, a case not offered answers 404) is told on a
+# phone in Arabic in tests/browser/test_case_page.py.
 
 
 def test_in_arabic_the_pages_read_right_to_left_and_the_manifest_prints_in_arabic(visit):

@@ -74,7 +74,7 @@ class JoinedText(Func):
     """Text joined with || in one flat expression, for columns that are never NULL.
 
     Concat() nests a pair of COALESCE per argument, too deep for SQLite's parser under the
-    replacements of the search key.
+    replacements of the search key. Migrations name this class: keep it where it is.
     """
 
     template = "(%(expressions)s)"
