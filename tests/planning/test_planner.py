@@ -81,7 +81,7 @@ def test_a_case_without_a_bed_in_the_horizon_says_when_one_is_accepted() -> None
     explanation = plan(problem([later]), FAST).explanation("L")
     assert explanation.code is ReasonCode.NO_BED_BEFORE
     assert explanation.text_en == "no cancer bed accepted before 12 Feb"
-    assert explanation.text_ar == "لا يوجد سرير أورام مقبول قبل 12 شباط"
+    assert explanation.text_ar == "لا يوجد سرير أورام مقبول قبل 12 فبراير"
 
 
 def test_a_waiting_case_is_told_how_many_more_urgent_cases_are_ahead() -> None:

@@ -61,9 +61,10 @@ class Reason:
 
 
 MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+# The month names of Django's Arabic dates, so a page never mixes two calendars' names.
 MONTHS_AR = [
-    "كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
-    "تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول",
+    "يناير", "فبراير", "مارس", "إبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
 ]  # fmt: skip
 CATEGORIES = {
     "trauma": ("trauma", "إصابات"),
@@ -194,7 +195,7 @@ TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
 
 
 def format_date(value: str | datetime.date, language: str) -> str:
-    """A date as people read it in `language` ("12 Feb" or "12 شباط")."""
+    """A date as people read it in `language` ("12 Feb" or "12 فبراير")."""
     day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
     months = MONTHS_AR if language == "ar" else MONTHS_EN
     return f"{day.day} {months[day.month - 1]}"
