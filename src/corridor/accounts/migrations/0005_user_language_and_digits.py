@@ -4,20 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_encrypt_authenticator_secrets'),
+        ("accounts", "0004_encrypt_authenticator_secrets"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='digits',
-            field=models.CharField(choices=[('latin', 'Latin digits (0123)'), ('arabic', 'Arabic-Indic digits (٠١٢٣)')], default='latin', max_length=6, verbose_name='digits'),
+            model_name="user",
+            name="digits",
+            field=models.CharField(
+                choices=[
+                    ("latin", "Latin digits (0123)"),
+                    ("arabic", "Arabic-Indic digits (٠١٢٣)"),
+                ],
+                default="latin",
+                max_length=6,
+                verbose_name="digits",
+            ),
         ),
         migrations.AlterField(
-            model_name='user',
-            name='preferred_language',
-            field=models.CharField(blank=True, choices=[('', 'As my browser asks'), ('ar', 'Arabic'), ('en', 'English')], default='', max_length=5, verbose_name='preferred language'),
+            model_name="user",
+            name="preferred_language",
+            field=models.CharField(
+                blank=True,
+                choices=[("", "As my browser asks"), ("ar", "Arabic"), ("en", "English")],
+                default="",
+                max_length=5,
+                verbose_name="preferred language",
+            ),
         ),
     ]
