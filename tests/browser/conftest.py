@@ -117,6 +117,8 @@ class Visitor:
             code.fill(totp_code(secret))
             code.press("Enter")
             self.page.wait_for_load_state()
+        # Signed in all the way: the page is Corridor's, with its navigation, not a sign-in step.
+        assert "/accounts/" not in self.page.url, f"{username} stopped at {self.page.url}"
         assert "/accounts/login" not in self.page.url, f"{username} could not sign in"
 
     def switch_language(self, code: str) -> None:
