@@ -229,6 +229,17 @@ class EncryptedCharField(EncryptedMixin, _CharField):
     """A CharField whose value is encrypted at rest; max_length limits the plain text."""
 
 
+class EncryptedFileContentField(EncryptedTextField):
+    """A whole file as base64, encrypted at rest; key rotation rewrites it a few rows at a time."""
+
+    rewrite_batch_size = 5
+
+
+def rewrite_batch_size(field: models.Field[Any, Any], batch_size: int) -> int:
+    """How many rows of `field` to rewrite at once: fewer for fields holding whole files."""
+    return min(batch_size, getattr(field, "rewrite_batch_size", batch_size))
+
+
 def encrypted_fields() -> list[tuple[type[models.Model], models.Field[Any, Any]]]:
     """Every encrypted field of every installed model, in a stable order."""
     found = []

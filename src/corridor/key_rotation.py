@@ -82,7 +82,7 @@ def _rewrite_all(transform: Callable[[str], str | None], batch_size: int) -> dic
             model._meta.db_table,
             field.column,
             transform,
-            batch_size=batch_size,
+            batch_size=crypto.rewrite_batch_size(field, batch_size),
             pk=model._meta.pk.column,
         )
     return rewritten
@@ -154,9 +154,8 @@ def values_needing_retired_keys(batch_size: int = 1000) -> tuple[int, int]:
     stale = checked = 0
     for model, field in crypto.encrypted_fields():
         table, column = model._meta.db_table, field.column
-        for rows in crypto.column_values(
-            connection, table, column, batch_size, model._meta.pk.column
-        ):
+        size = crypto.rewrite_batch_size(field, batch_size)
+        for rows in crypto.column_values(connection, table, column, size, model._meta.pk.column):
             for _pk, token in rows:
                 checked += 1
                 try:

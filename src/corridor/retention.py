@@ -27,6 +27,7 @@ from corridor.audit import services as audit
 from corridor.cases.models import (
     CLOSED_STATUSES,
     Case,
+    CaseDocument,
     CaseStatus,
     Companion,
     DestinationOffer,
@@ -97,6 +98,10 @@ def _anonymise_cases(due: models.QuerySet[Any], now: datetime.datetime) -> int:
     # Free text about a case may name or describe the patient: it goes with the summary.
     DestinationOffer.objects.filter(case__in=due).update(note="")
     UrgencyChange.objects.filter(case__in=due).update(reason="")
+    # Attached files (medical reports, passport copies) go with it; the row stays, counted.
+    CaseDocument.objects.filter(case__in=due).update(
+        content="", title="", sha256="", withdrawn_reason=""
+    )
     return due.update(
         reference=Concat(
             Value(ANONYMISED_REFERENCE_PREFIX),

@@ -11,6 +11,10 @@ from corridor.exceptions import DomainError
 
 ZIP_MAGIC = b"PK\x03\x04"
 KINDS = ("xlsx", "ods", "csv")
+# Documents attached to a case (medical reports, scans of passports): never taken as text.
+DOCUMENT_MAGIC = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
+DOCUMENT_KINDS = ("pdf", "jpeg", "png")
+CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 
 
 class UploadRejected(DomainError):
@@ -18,7 +22,10 @@ class UploadRejected(DomainError):
 
 
 def sniff(head: bytes) -> str | None:
-    """The kind of file these first bytes belong to: xlsx, ods, csv or None."""
+    """The kind of file these first bytes belong to: pdf, jpeg, png, xlsx, ods, csv or None."""
+    for magic, kind in DOCUMENT_MAGIC.items():
+        if head.startswith(magic):
+            return kind
     if head.startswith(ZIP_MAGIC):
         if b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet" in head:
             return "ods"

@@ -379,6 +379,18 @@ def test_breaking_the_glass_opens_one_record_for_a_while_with_the_reason_audited
     assert client.get(path).status_code == 404
 
 
+def test_a_demo_clock_never_revives_an_expired_grant(world, settings):
+    client = world.clients["coordinator"]
+    path = f"/crossing/incidents/{world.incident.pk}/"
+    form = f"/access/break-glass/incident/{world.incident.pk}/"
+    client.post(form, {"reason": "Family asks about a detained returnee, urgent"})
+    from corridor.accounts.models import BreakGlassGrant
+
+    BreakGlassGrant.objects.update(expires_at=timezone.now() - datetime.timedelta(days=2))
+    settings.CORRIDOR_DEMO_DATE = timezone.localdate() - datetime.timedelta(days=200)
+    assert client.get(path).status_code == 404
+
+
 def test_only_roles_named_for_it_may_break_the_glass(world):
     analyst = User.objects.get(username="analyst")
     with pytest.raises(DomainError):

@@ -116,3 +116,40 @@ def test_people_filter_by_case_and_page(api_world, companion):
             "items"
         ]
     }
+
+
+def test_an_identity_search_is_audited_by_its_kind_never_by_the_id_number(api_world, companion):
+    before = AuditEvent.objects.count()
+    found = api_world.get("coordinator", "/api/v1/people", data={"national_id": "900000099"})
+    assert found.status_code == 200
+    search = AuditEvent.objects.filter(action="person.identity_search").get()
+    assert search.actor == api_world.users["coordinator"]
+    assert search.data["by"] == ["national_id"] and search.data["matches"] == 1
+    read = AuditEvent.objects.filter(action="person.identity_read").get()
+    assert read.data["people"] == 1 and read.data["ids"] == [companion.person.pk]
+    new = AuditEvent.objects.filter(pk__gt=0).order_by("sequence")[before:]
+    assert all("900000099" not in str(event.data) for event in new)
+    api_world.get("coordinator", "/api/v1/people", data={"name": "مرافق"})
+    by_name = AuditEvent.objects.filter(action="person.identity_search").last()
+    assert by_name.data["by"] == ["name"] and "مرافق" not in str(by_name.data)
+
+
+def test_every_answer_with_names_or_id_numbers_is_audited_with_how_many_people(
+    api_world, companion
+):
+    body = api_world.get("coordinator", "/api/v1/people", data={"limit": 200}).json()
+    identified = {item["id"] for item in body["items"] if item["identity"]}
+    listed = AuditEvent.objects.filter(action="person.identity_read").get()
+    assert listed.data["people"] == len(identified) >= 2
+    assert set(listed.data["ids"]) == identified
+    assert {api_world.case.patient.pk, companion.person.pk} <= identified
+    assert not AuditEvent.objects.filter(action="person.identity_search").exists()
+    api_world.get("coordinator", f"/api/v1/people/{companion.person.pk}")
+    one = AuditEvent.objects.filter(action="person.identity_read").last()
+    assert one.data["people"] == 1 and one.data["ids"] == [companion.person.pk]
+
+
+def test_answers_without_identity_leave_no_identity_read_in_the_audit(api_world, companion):
+    assert api_world.get("liaison", "/api/v1/people").status_code == 200
+    assert api_world.get("liaison", f"/api/v1/people/{companion.person.pk}").status_code == 200
+    assert not AuditEvent.objects.filter(action__startswith="person.identity").exists()

@@ -46,7 +46,9 @@ def test_a_coordinator_reclears_confirms_and_marks_batch_3_crossing(visit):
     page.locator("#seat-1 button[value=crossed]").click()
     page.locator("#batch .notice", has_text="crossed").wait_for()
     assert page.locator("#seat-1 .outcome").inner_text() == "Crossed"
-    assert page.evaluate("document.activeElement.closest('tr') !== null")
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.closest('tr') !== null"
+    )
     assert Movement.objects.filter(batch=batch).count() == 1
     assert coordinator.accessibility_violations() == []
     coordinator.screenshot("batch-3-crossing")

@@ -24,7 +24,7 @@ def test_a_crossing_officer_scans_people_in_on_a_phone_in_arabic(visit):
     officer.switch_language("ar")
     page = officer.open(f"/crossing/batches/{batch.pk}/check-in/")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    assert page.evaluate("document.activeElement.name") == "code"
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'code'")
 
     # A scanner is a keyboard: it types the code, then Enter.
     page.keyboard.type(check_in_code(cleared))
@@ -34,7 +34,9 @@ def test_a_crossing_officer_scans_people_in_on_a_phone_in_arabic(visit):
     result = page.locator(".result")
     assert "result-checked_in" in (result.get_attribute("class") or "")
     assert cleared.person.name_ar in result.inner_text()
-    assert page.evaluate("document.activeElement.name") == "code"  # ready for the next one
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.name === 'code'"
+    )  # ready for the next one
     assert not officer.overflows()
     assert officer.accessibility_violations() == []
     officer.screenshot("check-in")

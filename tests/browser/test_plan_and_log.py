@@ -72,7 +72,7 @@ def test_a_crossing_officer_records_people_at_the_gate_on_a_phone_in_arabic(visi
     officer.switch_language("ar")
     page = officer.open("/crossing/log/")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    assert page.evaluate("document.activeElement.name") == "lookup"
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'lookup'")
 
     if companion is not None:
         # The companion comes first to the gate: the rules say no, and the page says why.
@@ -96,7 +96,9 @@ def test_a_crossing_officer_records_people_at_the_gate_on_a_phone_in_arabic(visi
     assert Movement.objects.latest("pk").person_id == patient.person_id
     today = page.locator("#log-table tr.today").first
     assert re.search(r"\b1\b", today.locator("td.strong").inner_text())
-    assert page.evaluate("document.activeElement.name") == "lookup"  # ready for the next one
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.name === 'lookup'"
+    )  # ready for the next one
     assert not officer.overflows()
     assert officer.accessibility_violations() == []
     officer.screenshot("gate-crossed")

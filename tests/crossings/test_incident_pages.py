@@ -229,7 +229,7 @@ def test_a_crossing_officer_records_incidents_only_at_their_own_crossing(monitor
     assert not Incident.objects.exists()
 
 
-def test_checking_the_id_numbers_shows_whom_they_name_and_records_nothing(
+def test_checking_the_id_numbers_shows_whether_each_matched_but_no_names(
     monitor, crossing
 ) -> None:
     _traveller(crossing, "410000001", given_name_ar="سلمى", family_name_ar="النجار")
@@ -237,7 +237,7 @@ def test_checking_the_id_numbers_shows_whom_they_name_and_records_nothing(
 
     found = client.post(
         "/crossing/incidents/new/",
-        _form(crossing, people="410000001", narrative="", check="1"),
+        _form(crossing, people="410000001\n410000009", narrative="", check="1"),
     )
     unknown = client.post(
         "/crossing/incidents/new/",
@@ -245,13 +245,82 @@ def test_checking_the_id_numbers_shows_whom_they_name_and_records_nothing(
         HTTP_HX_REQUEST="true",
     )
 
+    body = found.content.decode()
     assert found.status_code == 200
-    assert "سلمى" in found.content.decode()
-    assert "This field is required" not in found.content.decode()  # the rest is not judged yet
+    assert "سلمى" not in body and "النجار" not in body  # no names until the incident is recorded
+    assert "1 of 2 ID numbers match" in body
+    assert "This field is required" not in body  # the rest is not judged yet
     assert "No one with the ID number 410000009" in unknown.content.decode()
     assert 'id="people-found"' in unknown.content.decode()
     assert not Incident.objects.exists()
-    assert AuditEvent.objects.filter(action="incident.people_checked").count() == 2
+    checks = AuditEvent.objects.filter(action="incident.people_checked").order_by("pk")
+    assert [len(event.data["found"]) for event in checks] == [1, 0]
+
+
+def test_the_check_looks_only_at_batches_within_three_days_of_the_incident(
+    monitor, crossing
+) -> None:
+    ten_days_before = BatchFactory(
+        crossing=crossing, planned_date=CROSSING_DATE - datetime.timedelta(days=10)
+    )
+    BatchMember.objects.create(
+        batch=ten_days_before,
+        person=PersonFactory(national_id="410000001"),
+        role=MemberRole.RETURNEE,
+        seat=1,
+    )
+    client = _client(monitor)
+
+    long_ago = client.post(
+        "/crossing/incidents/new/", _form(crossing, people="410000001", check="1")
+    )
+    near = client.post(
+        "/crossing/incidents/new/",
+        _form(
+            crossing,
+            people="410000001",
+            occurred_on=(CROSSING_DATE - datetime.timedelta(days=7)).isoformat(),
+            check="1",
+        ),
+    )
+    recorded = client.post("/crossing/incidents/new/", _form(crossing, people="410000001"))
+
+    assert "0 of 1 ID numbers match" in long_ago.content.decode()
+    assert "within 3 days of 2026-02-10" in long_ago.content.decode()
+    assert "1 of 1 ID numbers match" in near.content.decode()
+    assert recorded.status_code == 400
+    assert not Incident.objects.exists()
+
+
+def test_the_check_needs_a_date_to_look_around(monitor, crossing) -> None:
+    _traveller(crossing, "410000001")
+
+    response = _client(monitor).post(
+        "/crossing/incidents/new/", _form(crossing, people="410000001", occurred_on="", check="1")
+    )
+
+    assert response.status_code == 200
+    assert "Give the date of the incident first" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="incident.people_checked").exists()
+
+
+def test_an_officer_without_a_crossing_cannot_record_or_check(monitors, crossing) -> None:
+    _traveller(crossing, "410000001", given_name_ar="سلمى")
+    roaming = UserFactory(username="roaming", party=monitors, roles=[Role.CROSSING_OFFICER])
+    client = _client(roaming)
+
+    page = client.get("/crossing/incidents/new/")
+    check = client.post("/crossing/incidents/new/", _form(crossing, people="410000001", check="1"))
+    record = client.post("/crossing/incidents/new/", _form(crossing, people="410000001"))
+
+    assert page.status_code == 403
+    assert "You have no crossing assigned" in page.content.decode()
+    for response in (check, record):
+        assert response.status_code == 403
+        assert "سلمى" not in response.content.decode()
+        assert "ID numbers match" not in response.content.decode()
+    assert not Incident.objects.exists()
+    assert not AuditEvent.objects.filter(action="incident.people_checked").exists()
 
 
 # Reading

@@ -107,3 +107,28 @@ def test_an_incident_names_only_people_who_travelled_through_its_crossing(
 
     assert list(incidents.travellers_at(crossing)) == [here]
     assert nowhere not in incidents.travellers_at(crossing)
+
+
+def test_travellers_near_an_incident_are_those_on_a_batch_within_three_days(
+    crossing: Crossing,
+) -> None:
+    day = datetime.date(2026, 2, 10)
+    people = {offset: PersonFactory() for offset in (-4, -3, 0, 3, 4)}
+    for offset, person in people.items():
+        BatchMember.objects.create(
+            batch=BatchFactory(crossing=crossing, planned_date=day + datetime.timedelta(offset)),
+            person=person,
+            role=MemberRole.RETURNEE,
+            seat=1,
+        )
+    elsewhere = PersonFactory()
+    BatchMember.objects.create(
+        batch=BatchFactory(crossing=CrossingFactory(), planned_date=day),
+        person=elsewhere,
+        role=MemberRole.RETURNEE,
+        seat=1,
+    )
+
+    near = set(incidents.travellers_near(crossing, day))
+
+    assert near == {people[-3], people[0], people[3]}

@@ -724,6 +724,23 @@ def test_resuming_a_postponed_batch_reconfirms_the_clearances_given_and_holds_it
     assert crossed.outcome == "crossed"
 
 
+def test_resuming_by_another_party_reconfirms_no_clearance(
+    plan: Planner, coordinator: User, next_day: CrossingDay
+) -> None:
+    batch = plan.confirmed(plan.case())
+    services.cancel_batch(batch, party=plan.authority, actor=coordinator, reason="closure")
+    services.postpone_batch(batch, NEXT_DATE, party=plan.authority, actor=coordinator, reason="x")
+
+    services.resume_batch(batch, party=plan.coordinating_party, actor=coordinator)
+
+    assert batch.status == BatchStatus.RESUMED
+    assert all(m.needs_reconfirmation for m in _members(batch))
+    with pytest.raises(NotCleared):
+        services.mark_member_crossed(
+            _members(batch)[0], actor=coordinator, at=at_local(NEXT_DATE, 11)
+        )
+
+
 def test_a_postponed_batch_resumes_only_within_the_quota_of_its_new_day(
     plan: Planner, coordinator: User, next_day: CrossingDay
 ) -> None:

@@ -56,10 +56,18 @@ def test_a_cancelled_batch_raises_an_alert_that_says_no_reason_was_given(
 
 
 def test_a_list_due_within_a_day_is_an_alert(client, plan, settings):
-    settings.CORRIDOR_DEMO_DATE = CROSSING_DATE - datetime.timedelta(days=2)
+    # The day before the crossing the list is due within 24 hours, or overdue: whatever the hour.
+    settings.CORRIDOR_DEMO_DATE = CROSSING_DATE - datetime.timedelta(days=1)
     plan.batch(plan.case())
     text = page(client, plan.coordinator)
-    assert "The list for batch 1" in text and "is due by" in text
+    assert "The list for batch 1" in text
+    assert "is due by" in text or "is overdue" in text
+
+
+def test_no_list_alert_for_a_batch_a_week_away(client, plan, settings):
+    settings.CORRIDOR_DEMO_DATE = CROSSING_DATE - datetime.timedelta(days=7)
+    plan.batch(plan.case())
+    assert "The list for batch 1" not in page(client, plan.coordinator)
 
 
 def test_critical_cases_waiting_long_are_counted_and_small_counts_hidden_from_analysts(
@@ -72,9 +80,12 @@ def test_critical_cases_waiting_long_are_counted_and_small_counts_hidden_from_an
     CaseFactory(urgency=critical, referral_date=CROSSING_DATE)
     coordinator = UserFactory(username="c", roles=[Role.COORDINATOR])
     analyst = UserFactory(username="a", roles=[Role.ANALYST])
-    assert "3 Critical cases have been waiting more than 7 days." in page(client, coordinator)
+    text = page(client, coordinator)
+    assert "3 Critical cases have been waiting more than 7 days." in text
+    assert 'href="/cases/?urgency=critical&amp;waited_min=7"' in text
     analyst_text = page(client, analyst)
     assert "&lt;5" in analyst_text and "have been waiting more than 7 days" in analyst_text
+    assert "waited_min" not in analyst_text  # no link to a list the analyst may not open
 
 
 def test_an_analyst_sees_the_days_but_no_batch(client, plan, on_crossing_day):
@@ -118,11 +129,11 @@ def test_hijri_dates_in_both_languages():
 def test_arabic_indic_digits_change_text_but_not_tags_scripts_or_fields():
     html = (
         '<p class="x1" data-n="42">Batch 3 on 5 Feb</p><script src="/a1.js">var a = 1;</script>'
-        '<textarea name="t">12</textarea><input value="7"><td>2026</td>'
+        '<textarea name="t">12</textarea><input value="7"><td>2026</td><p>it&#x27;s 3 &#39;</p>'
     )
     assert arabic_indic_digits(html) == (
         '<p class="x1" data-n="42">Batch ٣ on ٥ Feb</p><script src="/a1.js">var a = 1;</script>'
-        '<textarea name="t">12</textarea><input value="7"><td>٢٠٢٦</td>'
+        '<textarea name="t">12</textarea><input value="7"><td>٢٠٢٦</td><p>it&#x27;s ٣ &#39;</p>'
     )
 
 
@@ -187,3 +198,26 @@ def test_tomorrows_batch_shows_who_is_next_on_its_standby_list(client, plan, set
     assert "4 cases on standby" in text
     shown = [case.reference for case in waiting if f'href="/cases/{case.reference}/"' in text]
     assert shown == [case.reference for case in waiting[:3]]
+
+
+def test_a_crossing_officer_sees_the_batch_but_not_who_is_on_standby(client, plan, settings):
+    from corridor.plans.models import PlanProposal, StandbyEntry
+
+    settings.CORRIDOR_DEMO_DATE = CROSSING_DATE
+    batch = plan.confirm(plan.cleared(plan.case()))
+    proposal = PlanProposal.objects.create(
+        crossing=plan.crossing,
+        direction="out",
+        first_day=CROSSING_DATE,
+        days=1,
+        planned_at=at_local(CROSSING_DATE, 0),
+        rules_version="test",
+        plan={},
+        created_at=at_local(CROSSING_DATE, 0),
+    )
+    StandbyEntry.objects.create(batch=batch, case=plan.case(), position=1, proposal=proposal)
+    officer = UserFactory(username="officer", roles=[Role.CROSSING_OFFICER], crossing=plan.crossing)
+    text = page(client, officer)
+    assert "batch-card" in text
+    assert "on standby" not in text
+    assert "on standby" in page(client, plan.coordinator)

@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from corridor import clock
@@ -36,6 +37,7 @@ CASE_URGENCY = "case.urgency"
 CASE_REVIEW = "case.review"
 CASE_MANAGE = "case.manage"
 CASE_EXPORT = "case.export"
+CASE_DOCUMENT_ATTACH = "case.document.attach"
 OFFER_ANSWER = "offer.answer"
 SITUATION_DETAIL = "situation.detail"
 BATCH_VIEW = "batch.view"
@@ -71,7 +73,16 @@ IMPORT_VIEW = "import.view"
 ALL_ROLES = frozenset(Role.values)
 # Actions on one case, scoped by the same rows as seeing it.
 CASE_ACTIONS = frozenset(
-    {CASE_VIEW, CASE_CLINICAL, CASE_IDENTITY, CASE_URGENCY, CASE_REVIEW, CASE_MANAGE, CASE_EXPORT}
+    {
+        CASE_VIEW,
+        CASE_CLINICAL,
+        CASE_IDENTITY,
+        CASE_URGENCY,
+        CASE_REVIEW,
+        CASE_MANAGE,
+        CASE_EXPORT,
+        CASE_DOCUMENT_ATTACH,
+    }
 )
 
 
@@ -108,6 +119,11 @@ RULES: dict[str, Rule] = {
             CASE_EXPORT,
             {R.COORDINATOR, R.REFERRAL_OFFICER},
             "Export of the waiting list with patients' names (audited as shared).",
+        ),
+        _rule(
+            CASE_DOCUMENT_ATTACH,
+            {R.COORDINATOR, R.MEDICAL_REVIEWER, R.REFERRAL_OFFICER},
+            "Attach a document (PDF, JPEG, PNG) to a case, or withdraw one with a reason.",
         ),
         _rule(
             CASE_URGENCY,
@@ -416,7 +432,8 @@ def active_grant(user: Any, action: str, obj: models.Model) -> BreakGlassGrant |
             action=action,
             object_type=obj._meta.label_lower,
             object_id=str(obj.pk),
-            expires_at__gt=clock.now(),
+            # Security timers run on real time, like the audit log, never on a demo clock.
+            expires_at__gt=timezone.now(),
         )
         .order_by("-expires_at")
         .first()

@@ -6,6 +6,7 @@ through `acts_under`'s wrapper, so they must be real objects, not strings.
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from corridor.accounts import policy
 from corridor.api.auth import acts_under, token_permits
 from corridor.api.errors import ERRORS, ApiError
 from corridor.api.schemas import MAX_ID, ErrorOut, PersonFilters, PersonOut, PersonPage
+from corridor.audit import services as audit
 from corridor.cases.models import Case, Companion
 from corridor.people.models import Person
 from corridor.people.search import name_filter
@@ -111,12 +113,44 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> dict[str
         ).distinct()
     people = people.order_by("pk")
     window = list(people[filters.offset : filters.offset + filters.limit])
+    count = people.count()
+    items = _items(request, window)
+    searched = [kind for kind in ("national_id", "name") if getattr(filters, kind)]
+    _record_identity_read(request, items, search=searched, matches=count)
     return {
-        "count": people.count(),
+        "count": count,
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": _items(request, window),
+        "items": items,
     }
+
+
+def _record_identity_read(
+    request: HttpRequest,
+    items: list[dict[str, Any]],
+    *,
+    search: list[str] | None = None,
+    matches: int = 0,
+) -> None:
+    """Audit a search by identity, and any answer that carries names, dates of birth or IDs.
+
+    The event names what was searched by, never the name or ID number searched for, and the
+    people whose identity was sent by their internal id only.
+    """
+    identified = [item["id"] for item in items if item["identity"] is not None]
+    with transaction.atomic():
+        if search:
+            audit.record(
+                "person.identity_search",
+                actor=request.user,
+                data={"by": search, "matches": matches, "path": request.path},
+            )
+        if identified:
+            audit.record(
+                "person.identity_read",
+                actor=request.user,
+                data={"people": len(identified), "ids": identified, "path": request.path},
+            )
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, ERRORS: ErrorOut})
@@ -129,4 +163,6 @@ def get_person(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)
             request.user, policy.CASE_VIEW, request.path, "out of scope or absent"
         )
         raise ApiError(404, "not_found", _("Not found."))
-    return _items(request, [person])[0]
+    items = _items(request, [person])
+    _record_identity_read(request, items)
+    return items[0]

@@ -19,10 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from corridor.accounts import policy
-from corridor.cases import forms, services
+from corridor.cases import documents, forms, services
 from corridor.cases.actions import ANSWERS, SPECS
-from corridor.cases.models import Case, DestinationOffer
-from corridor.cases.page import CASE_PAGE_ROWS, case_context
+from corridor.cases.models import Case, CaseDocument, DestinationOffer
+from corridor.cases.page import (
+    CASE_PAGE_ROWS,
+    DOCUMENT_FORM,
+    WITHDRAW_DOCUMENT_FORM,
+    case_context,
+)
 from corridor.exceptions import DomainError, TransitionNotAllowed
 
 
@@ -217,3 +222,55 @@ def answer(request: HttpRequest, reference: str, offer_id: int, decision: str) -
         )
         done = _("Your party declined case %(ref)s.")
     return _perform(request, case, name, form, call, done % {"ref": case.reference})
+
+
+@require_POST
+@policy.requires(policy.CASE_DOCUMENT_ATTACH)
+def attach_document(request: HttpRequest, reference: str) -> HttpResponse:
+    """Attach a file (PDF, JPEG or PNG) to the case, with its kind and a short title."""
+    case = _case(request, policy.CASE_DOCUMENT_ATTACH, reference)
+    form = forms.DocumentForm(request.POST, request.FILES, case=case, prefix=DOCUMENT_FORM)
+
+    def attach(data: dict[str, Any]) -> object:
+        data["file"].seek(0)
+        return documents.attach_document(
+            case,
+            kind=data["kind"],
+            title=data["title"],
+            data=data["file"].read(),
+            actor=request.user,
+        )
+
+    return _perform(
+        request,
+        case,
+        DOCUMENT_FORM,
+        form,
+        attach,
+        _("The document was attached to case %(ref)s.") % {"ref": case.reference},
+    )
+
+
+@require_POST
+@policy.requires(policy.CASE_DOCUMENT_ATTACH)
+def withdraw_document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    """Withdraw a document from the case with a reason; it is hidden, not deleted."""
+    case = _case(request, policy.CASE_DOCUMENT_ATTACH, reference)
+    document = CaseDocument.objects.current().filter(case=case, pk=document_id).first()
+    if document is None:
+        policy.record_refusal(
+            request.user, policy.CASE_DOCUMENT_ATTACH, request.path, "no such document"
+        )
+        raise Http404(_("Not found."))
+    name = WITHDRAW_DOCUMENT_FORM % document.pk
+    form = forms.WithdrawDocumentForm(request.POST, case=case, prefix=name)
+    return _perform(
+        request,
+        case,
+        name,
+        form,
+        lambda data: documents.withdraw_document(
+            document, actor=request.user, reason=data["reason"]
+        ),
+        _("The document was withdrawn from case %(ref)s.") % {"ref": case.reference},
+    )

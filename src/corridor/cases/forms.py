@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from corridor import clock
 from corridor.accounts.models import Party, PartyKind
-from corridor.cases.models import Case, UrgencyTier
+from corridor.cases.documents import check_document
+from corridor.cases.models import Case, DocumentKind, UrgencyTier
 from corridor.i18n import local_name
+from corridor.uploads import UploadRejected
 
 
 class LocalNameChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -118,3 +120,23 @@ class AcceptForm(CaseActionForm):
 
 class DeclineForm(CaseActionForm):
     reason = _reason(_("Why your party declines"), required=False)
+
+
+class DocumentForm(CaseActionForm):
+    """A file to attach to the case: its kind, a short title and the file (PDF, JPEG or PNG)."""
+
+    kind = forms.ChoiceField(choices=DocumentKind.choices, label=_("Kind of document"))
+    title = forms.CharField(max_length=120, label=_("Short title"))
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            check_document(upload, upload.size or 0)
+        except UploadRejected as exc:
+            raise forms.ValidationError(_("File: %(problem)s") % {"problem": exc}) from exc
+        return upload
+
+
+class WithdrawDocumentForm(CaseActionForm):
+    reason = _reason(_("Why the document is withdrawn"))

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from corridor.accounts.models import Facility, Party
-from corridor.crypto import EncryptedTextField
+from corridor.crypto import EncryptedFileContentField, EncryptedTextField
 from corridor.people.models import Person
 
 
@@ -291,3 +291,65 @@ class UrgencyChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} -> {self.new}"
+
+
+class DocumentKind(models.TextChoices):
+    MEDICAL_REPORT = "medical_report", _("Medical report")
+    REFERRAL_FORM = "referral_form", _("Referral form")
+    PASSPORT_COPY = "passport_copy", _("Passport copy")
+    TRAVEL_DOCUMENT = "travel_document", _("Travel document")
+
+
+# Kinds a receiving party may read; the others identify the person and stay with the referrers.
+MEDICAL_DOCUMENT_KINDS = frozenset({DocumentKind.MEDICAL_REPORT, DocumentKind.REFERRAL_FORM})
+
+
+class CaseDocumentQuerySet(models.QuerySet["CaseDocument"]):
+    def current(self) -> CaseDocumentQuerySet:
+        """Documents not withdrawn, without their content (read only for a download)."""
+        return self.filter(withdrawn_at__isnull=True).defer("content")
+
+
+class CaseDocument(models.Model):
+    """A file attached to a case, its content encrypted at rest; withdrawn, never deleted."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="documents", verbose_name=_("case")
+    )
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices, verbose_name=_("kind"))
+    title = models.CharField(max_length=120, verbose_name=_("title"))
+    content_type = models.CharField(max_length=40, verbose_name=_("content type"))
+    size = models.PositiveIntegerField(verbose_name=_("size in bytes"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    # The file as base64, encrypted; emptied when retention anonymises the case.
+    content = EncryptedFileContentField(blank=True, verbose_name=_("content"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(verbose_name=_("uploaded at"))
+    withdrawn_at = models.DateTimeField(null=True, blank=True, verbose_name=_("withdrawn at"))
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_reason = models.CharField(
+        max_length=300, blank=True, verbose_name=_("reason for withdrawal")
+    )
+
+    objects = CaseDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+
+    def __str__(self) -> str:
+        return f"{self.case} - {self.get_kind_display()}"

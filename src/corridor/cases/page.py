@@ -16,7 +16,7 @@ from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +24,16 @@ from corridor import clock, planning
 from corridor.accounts import policy
 from corridor.audit import services as audit
 from corridor.cases.actions import available_actions
-from corridor.cases.models import Case, Companion, DestinationOffer, UrgencyChange
+from corridor.cases.documents import document_limit
+from corridor.cases.forms import DocumentForm, WithdrawDocumentForm
+from corridor.cases.models import (
+    MEDICAL_DOCUMENT_KINDS,
+    Case,
+    CaseDocument,
+    Companion,
+    DestinationOffer,
+    UrgencyChange,
+)
 from corridor.cases.timeline import case_timeline
 from corridor.crossings.models import BatchMember
 from corridor.i18n import local_name
@@ -106,7 +115,7 @@ def _standing_context(case: Case, offers: Sequence[DestinationOffer]) -> dict[st
         return {"standing": None, "standby": standby, "planned": is_planned(case)}
     explanation = standing.explanation
     rules = planning_rules()
-    planned_on = standing.proposal.planned_at.date()
+    planned_on = timezone.localdate(standing.proposal.planned_at)
     factors = score_factors(case, rules, planned_on)
     parties = {offer.receiving_party.code: local_name(offer.receiving_party) for offer in offers}
     total = round(sum(f.points for f in factors), 3)
@@ -206,6 +215,61 @@ def _receiving_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document as the page lists it (its content unread), with its withdrawal form if any."""
+
+    document: CaseDocument
+    withdraw_form: Form | None
+    error: str
+
+
+DOCUMENT_FORM = "document"
+WITHDRAW_DOCUMENT_FORM = "document-withdraw-%d"
+
+
+def _documents_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    show_identity: bool,
+    may_download: bool,
+    bound: dict[str, Form],
+    error: tuple[str, str] | None,
+) -> dict[str, Any]:
+    """The documents section: one query for the list, never the files' content.
+
+    Those who see the identity see every kind; a receiving liaison the medical kinds only. The
+    roles that may attach a document are those that see the identity, on the same rows.
+    """
+    if not (show_identity or may_download):
+        return {"show_documents": False}
+    may_attach = show_identity and policy.allows(request.user, policy.CASE_DOCUMENT_ATTACH)
+    documents = CaseDocument.objects.current().filter(case=case).select_related("uploaded_by")
+    if not show_identity:
+        documents = documents.filter(kind__in=sorted(MEDICAL_DOCUMENT_KINDS))
+    error_name, error_text = error or ("", "")
+    rows = []
+    for document in documents:
+        name = WITHDRAW_DOCUMENT_FORM % document.pk
+        form = bound.get(name) or WithdrawDocumentForm(case=case, prefix=name)
+        rows.append(
+            DocumentRow(
+                document, form if may_attach else None, error_text if error_name == name else ""
+            )
+        )
+    return {
+        "show_documents": True,
+        "documents": rows,
+        "may_download_documents": may_download,
+        "document_form": (bound.get(DOCUMENT_FORM) or DocumentForm(case=case, prefix="document"))
+        if may_attach
+        else None,
+        "document_error": error_text if error_name == DOCUMENT_FORM else "",
+        "document_limit": document_limit(),
+    }
+
+
 def case_context(
     request: HttpRequest,
     case: Case,
@@ -251,10 +315,27 @@ def case_context(
             if receiving_summary is not None
             else Case.objects.values_list("clinical_summary", flat=True).get(pk=case.pk)
         )
+    may_download = (
+        show_clinical if read_clinical else policy.can_access(user, policy.CASE_CLINICAL, case)
+    )
+    context.update(
+        _documents_context(
+            request,
+            case,
+            show_identity=show_identity,
+            may_download=may_download,
+            bound=bound or {},
+            error=error,
+        )
+    )
+    # A document's form shows its own refusal, in the documents section.
+    action_error = None if error and error[0].startswith(DOCUMENT_FORM) else error
     actions = available_actions(
-        user, case, offers=context["offers"], bound=bound or {}, error=error
+        user, case, offers=context["offers"], bound=bound or {}, error=action_error
     )
     context["actions"] = actions
     # A refused action no longer offered (the case moved on meanwhile) still says why.
-    context["action_error"] = error[1] if error and not any(a.error for a in actions) else ""
+    context["action_error"] = (
+        action_error[1] if action_error and not any(a.error for a in actions) else ""
+    )
     return context

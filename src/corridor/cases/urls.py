@@ -16,6 +16,17 @@ urlpatterns = [
     path("<str:reference>/offer/", action_views.offer, name="offer"),
     path("<str:reference>/withdraw/", action_views.withdraw, name="withdraw"),
     path("<str:reference>/death/", action_views.death, name="death"),
+    path("<str:reference>/documents/", action_views.attach_document, name="attach_document"),
+    path(
+        "<str:reference>/documents/<int:document_id>/",
+        views.document_download,
+        name="document",
+    ),
+    path(
+        "<str:reference>/documents/<int:document_id>/withdraw/",
+        action_views.withdraw_document,
+        name="withdraw_document",
+    ),
     path(
         "<str:reference>/offers/<int:offer_id>/<str:decision>/",
         action_views.answer,

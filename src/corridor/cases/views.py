@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from corridor.accounts import policy
 from corridor.audit import services as audit
-from corridor.cases.models import Case
+from corridor.cases import documents
+from corridor.cases.models import Case, CaseDocument
 from corridor.cases.page import CASE_PAGE_ROWS, case_context
+from corridor.exceptions import DomainError
 from corridor.exports import record_share
 from corridor.exports import render as render_export
 from corridor.interop.fhir import case_bundle
@@ -73,6 +76,38 @@ def case_fhir(request: HttpRequest, reference: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="case-{case.reference}-fhir.json"'
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@policy.requires(policy.CASE_CLINICAL)
+def document_download(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    """One document of the case, as a download; each read audited like the clinical summary.
+
+    A receiving liaison gets the medical kinds only; withdrawn documents are gone (404).
+    """
+    case = policy.get_visible_or_404(
+        request, policy.CASE_CLINICAL, Case.objects.only("pk", "reference"), reference=reference
+    )
+    document = (
+        CaseDocument.objects.current()
+        .filter(case=case, pk=document_id, kind__in=documents.visible_kinds(request.user, case))
+        .first()
+    )
+    if document is None:
+        policy.record_refusal(
+            request.user, policy.CASE_CLINICAL, request.path, "document out of scope or absent"
+        )
+        raise Http404(_("Not found."))
+    document.case = case
+    try:
+        data = documents.read_document(document, actor=request.user)
+    except DomainError as exc:
+        return HttpResponse(str(exc), status=410, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{documents.download_name(document)}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

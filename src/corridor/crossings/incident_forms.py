@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from corridor import clock
-from corridor.crossings.incidents import travellers_at
+from corridor.crossings.incidents import TRAVEL_WINDOW_DAYS, travellers_near
 from corridor.crossings.models import Crossing, IncidentKind, IncidentSeverity, IncidentStatus
 from corridor.i18n import local_name
 from corridor.people.models import Person
@@ -92,7 +93,10 @@ class IncidentForm(forms.Form):
         label=_("ID numbers of the people involved"),
         required=False,
         widget=forms.Textarea({"rows": 3}),
-        help_text=_("One per line. Only people listed on a batch of this crossing can be named."),
+        help_text=_(
+            "One per line. Only people listed on a batch of this crossing within a few days of"
+            " the incident can be named."
+        ),
     )
     narrative = forms.CharField(
         label=_("What happened"),
@@ -102,10 +106,12 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, crossing: Crossing | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if crossing is not None:
-            # A crossing officer records incidents where they work.
-            field = self.fields["crossing"]
-            field.queryset = Crossing.objects.filter(pk=crossing.pk)  # type: ignore[attr-defined]
+        # A crossing officer records incidents where they work, and only there: without an
+        # assigned crossing there is nothing to choose.
+        field = self.fields["crossing"]
+        field.queryset = (  # type: ignore[attr-defined]
+            Crossing.objects.filter(pk=crossing.pk) if crossing else Crossing.objects.none()
+        )
         self.fields["occurred_on"].initial = clock.today
         self.people_found: list[Person] = []
 
@@ -125,40 +131,78 @@ class IncidentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        crossing = data.get("crossing")
-        if crossing is not None:
-            found, problem = find_travellers(crossing, data.get("people", ""))
+        crossing, day = data.get("crossing"), data.get("occurred_on")
+        if crossing is not None and day is not None:
+            found, problem = find_travellers(crossing, data.get("people", ""), day)
             self.people_found = found
             if problem:
                 self.add_error("people", problem)
         return data
 
 
-def find_travellers(crossing: Crossing, text: str) -> tuple[list[Person], str]:
-    """The people named by ID numbers among the crossing's travellers, and what is wrong if any."""
-    wanted = national_ids(text)
-    if not wanted:
-        return [], ""
+def _id_problem(wanted: list[str]) -> str:
+    """What is wrong with the ID numbers as typed, before any is looked up; empty if nothing."""
     if len(wanted) > MAX_PEOPLE:
-        return [], str(
+        return str(
             _("At most %(limit)s people can be named; %(count)s ID numbers were given.")
             % {"limit": MAX_PEOPLE, "count": len(wanted)}
         )
     not_numbers = [value for value in wanted if not value.isdigit()]
     if not_numbers:
-        return [], str(
-            _("%(value)s is not an ID number (digits only).") % {"value": not_numbers[0]}
-        )
+        return str(_("%(value)s is not an ID number (digits only).") % {"value": not_numbers[0]})
+    return ""
+
+
+def find_travellers(
+    crossing: Crossing, text: str, day: datetime.date
+) -> tuple[list[Person], str]:
+    """The people named by ID numbers among the crossing's travellers around the day.
+
+    Returns them and what is wrong if any. Only people on a batch of the crossing (or who
+    crossed it) within TRAVEL_WINDOW_DAYS of the day are looked at.
+    """
+    wanted = national_ids(text)
+    if not wanted:
+        return [], ""
+    problem = _id_problem(wanted)
+    if problem:
+        return [], problem
     found = list(
-        travellers_at(crossing).filter(national_id__in=wanted).order_by("national_id", "pk")
+        travellers_near(crossing, day)
+        .filter(national_id__in=wanted)
+        .order_by("national_id", "pk")
     )
     missing = [value for value in wanted if value not in {p.national_id for p in found}]
     if missing:
         return found, str(
-            _("No one with the ID number %(ids)s was listed on a batch of %(crossing)s.")
-            % {"ids": ", ".join(missing), "crossing": local_name(crossing)}
+            _(
+                "No one with the ID number %(ids)s was listed on a batch of %(crossing)s"
+                " within %(days)s days of %(date)s."
+            )
+            % {
+                "ids": ", ".join(missing),
+                "crossing": local_name(crossing),
+                "days": TRAVEL_WINDOW_DAYS,
+                "date": day.isoformat(),
+            }
         )
     return found, ""
+
+
+def match_ids(
+    crossing: Crossing, text: str, day: datetime.date
+) -> tuple[list[tuple[str, bool]], list[Person], str]:
+    """Whether each ID number typed matches a traveller around the day, without naming anyone.
+
+    Returns (ID number, matched) pairs, the people found (kept out of the page until the
+    incident is recorded) and what is wrong if anything.
+    """
+    found, problem = find_travellers(crossing, text, day)
+    wanted = national_ids(text)
+    if not wanted or _id_problem(wanted):
+        return [], found, problem
+    matched = {person.national_id for person in found}
+    return [(number, number in matched) for number in wanted], found, problem
 
 
 class ReviewForm(forms.Form):

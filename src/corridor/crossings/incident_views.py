@@ -20,11 +20,10 @@ from corridor.crossings.incident_forms import (
     IncidentFilter,
     IncidentForm,
     ReviewForm,
-    find_travellers,
+    match_ids,
 )
 from corridor.crossings.models import Crossing, Incident, IncidentStatus
 from corridor.exceptions import DomainError
-from corridor.people.models import Person
 
 PAGE_SIZE = 50
 
@@ -121,24 +120,43 @@ def incident_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("crossings:incident", pk=incident.pk)
 
 
-def _check_people(request: HttpRequest, crossing: Crossing | None) -> HttpResponse:
-    """The form again as typed (nothing judged but the people box), with whom the IDs name."""
+def _check_people(request: HttpRequest, crossing: Crossing) -> HttpResponse:
+    """The form again as typed (nothing judged but the people box), with whether each ID matched.
+
+    Names stay off the page until the incident is recorded, so the check cannot be used to turn
+    ID numbers into names.
+    """
     form = IncidentForm(initial=request.POST.dict(), crossing=crossing)
-    found: list[Person] = []
+    matches: list[tuple[str, bool]] = []
     try:
         chosen = form.fields["crossing"].clean(request.POST.get("crossing"))
     except ValidationError:
         problem = _("Choose the crossing first.")
     else:
-        found, problem = find_travellers(chosen, request.POST.get("people", ""))
-        with transaction.atomic():
-            audit.record(
-                "incident.people_checked",
-                None,
-                actor=request.user,
-                data={"crossing": chosen.pk, "found": sorted(person.pk for person in found)},
-            )
-    context = {"form": form, "checked": True, "found": found, "problem": problem}
+        try:
+            day = form.fields["occurred_on"].clean(request.POST.get("occurred_on"))
+        except ValidationError:
+            problem = _("Give the date of the incident first: ID numbers are checked around it.")
+        else:
+            matches, found, problem = match_ids(chosen, request.POST.get("people", ""), day)
+            with transaction.atomic():
+                audit.record(
+                    "incident.people_checked",
+                    None,
+                    actor=request.user,
+                    data={
+                        "crossing": chosen.pk,
+                        "occurred_on": day,
+                        "found": sorted(person.pk for person in found),
+                    },
+                )
+    context = {
+        "form": form,
+        "checked": True,
+        "matches": matches,
+        "matched_count": sum(1 for _number, matched in matches if matched),
+        "problem": problem,
+    }
     # A check that finds no one is an answer, not a refused action.
     return render(request, "crossings/incident_form.html", context)
 
@@ -148,6 +166,11 @@ def _check_people(request: HttpRequest, crossing: Crossing | None) -> HttpRespon
 def incident_record(request: HttpRequest) -> HttpResponse:
     """Record a protection incident; "Check the ID numbers" shows whom they name first."""
     crossing = getattr(request.user, "crossing", None)
+    if crossing is None:
+        # Incidents are recorded where the officer works; without a crossing there is none.
+        return render(
+            request, "crossings/incident_form.html", {"no_crossing": True}, status=403
+        )
     form = IncidentForm(request.POST or None, crossing=crossing)
     context: dict[str, Any] = {"form": form, "checked": False}
     if request.method != "POST":

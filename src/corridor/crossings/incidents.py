@@ -46,6 +46,35 @@ def travellers_at(crossing: Crossing) -> models.QuerySet[Person]:
     )
 
 
+# How many days either side of an incident its people may have been on a batch of the crossing.
+TRAVEL_WINDOW_DAYS = 3
+
+
+def travellers_near(
+    crossing: Crossing, day: datetime.date, days: int = TRAVEL_WINDOW_DAYS
+) -> models.QuerySet[Person]:
+    """People on a batch of the crossing, or who crossed it, within `days` days of `day`.
+
+    An incident names its people by ID number; the window keeps that from becoming a way to
+    look up anyone who ever travelled through the crossing.
+    """
+    since, until = day - datetime.timedelta(days=days), day + datetime.timedelta(days=days)
+    return Person.objects.filter(
+        models.Exists(
+            BatchMember.objects.filter(
+                person=models.OuterRef("pk"),
+                batch__crossing=crossing,
+                batch__planned_date__range=(since, until),
+            )
+        )
+        | models.Exists(
+            Movement.objects.filter(
+                person=models.OuterRef("pk"), crossing=crossing, date__range=(since, until)
+            )
+        )
+    )
+
+
 def record_incident(
     crossing: Crossing,
     *,

@@ -826,8 +826,8 @@ def resume_batch(
     """Coordination resumed after a suspension or a postponement, if the seats are still free.
 
     A suspended batch holds no seats, so another batch may have taken them meanwhile. For a
-    postponed batch, the authority taking up the same list on its new date re-confirms the
-    clearances it had given; anyone not cleared stays as they were.
+    postponed batch, the party taking up the same list on its new date re-confirms the
+    clearances it had given itself; anyone else stays as they were, to be re-confirmed.
     """
     now = _now(at)
     with transaction.atomic():
@@ -841,8 +841,12 @@ def resume_batch(
             locked = _lock_batch(batch)
             if locked.status == BatchStatus.POSTPONED:
                 _require_open(locked.crossing, day)
+                # Only the party that gave a clearance can stand by it on the new date.
                 data["reconfirmed"] = locked.members.filter(
-                    active=True, needs_reconfirmation=True, clearance=Clearance.CLEARED
+                    active=True,
+                    needs_reconfirmation=True,
+                    clearance=Clearance.CLEARED,
+                    clearance_party=party,
                 ).update(needs_reconfirmation=False)
             data["seats"] = _require_seats(locked, day)
         _move_batch(locked, BatchStatus.RESUMED, actor=actor, at=now, data=data)

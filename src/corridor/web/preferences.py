@@ -28,6 +28,13 @@ ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # or a form field's value, so links, ids and what the user types are left as they are.
 _TAG = re.compile(r"(<[^>]*>)")
 _RAW_START = re.compile(r"<(script|style|textarea|pre|code)\b", re.IGNORECASE)
+# A character reference (&#39; &#x27; &amp;) is markup too: its digits stay.
+_DIGITS_OUTSIDE_ENTITIES = re.compile(r"(&#?\w+;)|(\d+)")
+
+
+def _arabic_indic(match: re.Match[str]) -> str:
+    entity, digits = match.groups()
+    return entity or digits.translate(ARABIC_INDIC)
 
 
 def arabic_indic_digits(html: str) -> str:
@@ -43,7 +50,7 @@ def arabic_indic_digits(html: str) -> str:
             elif part.lower().startswith(raw_until):
                 raw_until = None
         elif raw_until is None and part:
-            parts[index] = part.translate(ARABIC_INDIC)
+            parts[index] = _DIGITS_OUTSIDE_ENTITIES.sub(_arabic_indic, part)
     return "".join(parts)
 
 

@@ -182,9 +182,12 @@ def _batches(user: Any, today: datetime.date) -> list[dict[str, Any]]:
         .order_by("at", "id")
     ):
         events.setdefault(event.batch_id, []).append(event)
+    # Who is on standby, and how urgent, is case data: only for those who may see cases.
     standby: dict[int, list[StandbyEntry]] = {}
     for entry in (
-        StandbyEntry.objects.filter(batch__in=batches)
+        StandbyEntry.objects.filter(
+            batch__in=batches if policy.allows(user, policy.CASE_VIEW) else []
+        )
         .select_related("case__urgency")
         .order_by("batch", "position")
     ):
@@ -298,7 +301,7 @@ def _batch_url(pk: int) -> str:
 def _cases_url(user: Any, urgency: str, days: int) -> str:
     if not policy.allows(user, policy.CASE_VIEW):
         return ""
-    return f"{reverse('cases:list')}?urgency={urgency}&min_days={days}"
+    return f"{reverse('cases:list')}?urgency={urgency}&waited_min={days}"
 
 
 def today_page(user: Any) -> dict[str, Any]:
