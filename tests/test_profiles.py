@@ -8,7 +8,7 @@ import json
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from corridor.accounts.models import PartyKind, Role
 from corridor.cases.models import CaseStatus, OfferStatus
@@ -167,3 +167,28 @@ def test_an_unknown_export_format_is_a_client_error(offered_case):
     _case, hospital = offered_case
     liaison = UserFactory(party=hospital, roles=[Role.RECEIVING_LIAISON])
     assert _client(liaison).get("/cases/receiving/export.xml").status_code == 400
+
+
+def test_analyst_margins_are_withheld_beside_a_hidden_cell_of_the_urgency_by_category_table(db):
+    critical = UrgencyTierFactory(code="critical", rank=1, name_en="Critical")
+    stable = UrgencyTierFactory(code="stable", rank=2, name_en="Stable")
+    for urgency, category, n in (
+        (critical, "cancer", 6),
+        (critical, "cardiac", 3),
+        (stable, "cardiac", 7),
+        (stable, "trauma", 8),
+    ):
+        for _ in range(n):
+            CaseFactory(urgency=urgency, clinical_category=category, status=CaseStatus.APPROVED)
+    with translation.override("en"):
+        tables = analyst_tables(5)
+    cells = {
+        (row["urgency"], row["clinical_category"]): row["count"]
+        for row in tables["waiting_by_urgency_and_category"]
+    }
+    assert cells[("Critical", "cardiac")] == "<5"
+    by_urgency = {row["urgency"]: row["count"] for row in tables["waiting_by_urgency"]}
+    by_category = {row["clinical_category"]: row["count"] for row in tables["waiting_by_category"]}
+    # Critical's 9 less its 6 cancer would give the 3 cardiac; cardiac's 10 less 7 likewise.
+    assert by_urgency == {"Critical": "withheld", "Stable": 15}
+    assert by_category == {"cancer": 6, "cardiac": "withheld", "trauma": 8}

@@ -7,6 +7,7 @@ the tests check in every output format.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from corridor import clock
@@ -225,6 +227,27 @@ def suppress(count: int, threshold: int) -> int | str:
     return f"<{threshold}" if count < threshold else count
 
 
+def withheld() -> str:
+    """How a total withheld by complementary suppression is shown, in the reader's language."""
+    return gettext("withheld")
+
+
+def suppress_total(parts: Iterable[int], threshold: int, total: int | None = None) -> int | str:
+    """A total shown beside its parts, with complementary suppression.
+
+    Small, it is '<threshold' like any count; otherwise it is withheld when any of its parts is
+    hidden, since the total less the parts shown would give the hidden part away. `total`, when
+    given, is the total of parts shown elsewhere (a margin checked against every cell of a table).
+    """
+    parts = list(parts)
+    value = sum(parts) if total is None else total
+    if value < threshold:
+        return f"<{threshold}"
+    if any(part < threshold for part in parts):
+        return withheld()
+    return value
+
+
 # Counts of people in the situation's data; quotas and dates are not counts of people.
 PEOPLE_COUNTS = frozenset(
     {
@@ -268,27 +291,29 @@ def analyst_tables(threshold: int) -> dict[str, Any]:
         for row in rows:
             *labels, count = row
             item = dict(zip(keys, labels, strict=True))
-            item["count"] = suppress(int(count), threshold)
+            item["count"] = count if isinstance(count, str) else suppress(int(count), threshold)
             out.append(item)
         return out
 
     tiers = {t.pk: local_name(t) for t in UrgencyTier.objects.all()}
     waiting = Case.objects.waiting()
-    by_urgency = [
-        (tiers.get(row["urgency"], "?"), row["n"])
-        for row in waiting.values("urgency").annotate(n=Count("id")).order_by("urgency")
-    ]
-    by_category = (
-        waiting.values_list("clinical_category")
-        .annotate(n=Count("id"))
-        .order_by("clinical_category")
-    )
-    by_urgency_category = [
-        (tiers.get(u, "?"), c, n)
-        for u, c, n in waiting.values_list("urgency", "clinical_category")
+    cells = list(
+        waiting.values_list("urgency", "clinical_category")
         .annotate(n=Count("id"))
         .order_by("urgency", "clinical_category")
-    ]
+    )
+
+    def margin(index: int) -> list[tuple[Any, Any]]:
+        # A margin of the urgency by category table: withheld when one of its cells is hidden,
+        # lest the margin less the cells shown give the hidden cell away.
+        parts: dict[Any, list[int]] = defaultdict(list)
+        for cell in cells:
+            parts[cell[index]].append(cell[2])
+        return [(key, suppress_total(parts[key], threshold)) for key in sorted(parts)]
+
+    by_urgency = [(tiers.get(u, "?"), n) for u, n in margin(0)]
+    by_category = margin(1)
+    by_urgency_category = [(tiers.get(u, "?"), c, n) for u, c, n in cells]
     movements = (
         Movement.objects.values_list("date", "direction", "outcome")
         .annotate(n=Count("id"))

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils.formats import date_format
 from openpyxl import load_workbook
 
 from corridor.accounts.models import PartyKind, Role, User
@@ -498,3 +499,52 @@ def test_each_export_of_the_coordinating_agency_names_its_party(tiers, osama) ->
     client.get("/cases/export.csv")
 
     assert AuditEvent.objects.get(action="export.shared").data["recipient"] == "red-crescent"
+
+
+def test_a_receiving_liaison_sees_no_status_no_planned_batch_and_cannot_filter_by_status(
+    tiers, plan: Planner, liaison, receiving_hospital
+) -> None:
+    listed = _case(tiers, urgency="critical")
+    listed.offers.create(
+        receiving_party=receiving_hospital, status=OfferStatus.ACCEPTED, offered_on=TODAY
+    )
+    batch = plan.batch(listed)
+    cleared = _case(tiers, status=CaseStatus.CLEARED)
+    turned_back = _case(tiers, status=CaseStatus.TURNED_BACK)
+    for case in (cleared, turned_back):
+        case.offers.create(
+            receiving_party=receiving_hospital, status=OfferStatus.OFFERED, offered_on=TODAY
+        )
+    client = _signed_in(liaison)
+
+    response = client.get(URL)
+    page = response.content.decode()
+    by_status = client.get(URL, {"status": CaseStatus.TURNED_BACK})
+    any_status = client.get(URL, {"status": "any"})
+
+    assert set(_references(response)) == {listed.reference, cleared.reference}
+    for outcome in ("Listed on a batch", "Cleared", "Turned back", ">Status<", "Planned batch"):
+        assert outcome not in page
+    assert f"Batch {batch.number}" not in page and 'name="status"' not in page
+    assert date_format(batch.planned_date) not in page.split("<tbody>")[1]
+    # The status asked for in the address is ignored: the list stays the cases waiting to leave.
+    assert set(_references(by_status)) == {listed.reference, cleared.reference}
+    assert set(_references(any_status)) == {listed.reference, cleared.reference}
+
+
+def test_the_coordinator_still_sees_status_and_planned_batch(
+    tiers, plan: Planner, coordinator_client, receiving_hospital
+) -> None:
+    listed = _case(tiers)
+    batch = plan.batch(listed)
+    page = coordinator_client.get(URL).content.decode()
+    assert ">Status<" in page and 'name="status"' in page and f"Batch {batch.number}" in page
+
+
+def test_a_receiving_liaison_cannot_export_the_waiting_list_and_its_status_columns(
+    osama, liaison
+) -> None:
+    client = _signed_in(liaison)
+    for fmt in ("csv", "xlsx"):
+        assert client.get(f"/cases/export.{fmt}").status_code == 403
+    assert not AuditEvent.objects.filter(action="export.shared").exists()

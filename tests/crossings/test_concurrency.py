@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from corridor.accounts.models import User
@@ -19,7 +20,7 @@ from corridor.crossings import services
 from corridor.crossings.models import Batch, BatchMember, BatchStatus, CrossingDay, Direction
 from corridor.exceptions import AlreadyOnActiveBatch, QuotaExceeded
 from tests.factories import CompanionFactory, PersonFactory
-from tests.helpers import CROSSING_DATE, PLANNING_TIME, audit_actions
+from tests.helpers import CROSSING_DATE, CROSSING_TIME, PLANNING_TIME, audit_actions
 from tests.journeys import Planner
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -157,3 +158,61 @@ def test_two_officers_scanning_the_same_person_at_once_check_them_in_once(
     assert all(isinstance(r, BatchMember) for r in results), results
     assert results[0].checked_in_at == results[1].checked_in_at is not None
     assert audit_actions(member).count("member.checked_in") == 1
+
+
+def _locked_tables(call: Callable[[], Any]) -> list[str]:
+    """The tables whose rows `call` locks (SELECT ... FOR UPDATE), in the order it locks them."""
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    tables = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if "FOR UPDATE" in sql:
+            tables.append(sql.split(" FROM ", 1)[1].split()[0].strip('"'))
+    return tables
+
+
+@pytest.mark.parametrize(
+    "transition",
+    [
+        lambda member, actor: services.mark_member_crossed(member, actor=actor, at=CROSSING_TIME),
+        lambda member, actor: services.mark_member_turned_back(
+            member, actor=actor, reason="papers", at=CROSSING_TIME
+        ),
+        lambda member, actor: services.mark_member_no_show(member, actor=actor, at=CROSSING_TIME),
+        lambda member, actor: services.check_in_member(member, actor=actor, at=CROSSING_TIME),
+    ],
+    ids=["crossed", "turned_back", "no_show", "checked_in"],
+)
+def test_every_member_transition_locks_the_batch_before_the_member(
+    plan: Planner, transition: Callable[[BatchMember, User], Any]
+) -> None:
+    batch = plan.confirmed(plan.case())
+    member = batch.members.get()
+
+    tables = _locked_tables(lambda: transition(member, plan.coordinator))
+
+    assert tables[:2] == ["crossings_batch", "crossings_batchmember"], tables
+
+
+def test_a_check_in_and_a_crossing_of_the_same_person_at_once_never_deadlock(
+    plan: Planner,
+) -> None:
+    batch = plan.confirmed(plan.case())
+    member = batch.members.get()
+
+    results = _race(
+        lambda: services.check_in_member(
+            BatchMember.objects.get(pk=member.pk), actor=plan.coordinator, at=CROSSING_TIME
+        ),
+        lambda: services.mark_member_crossed(
+            BatchMember.objects.get(pk=member.pk), actor=plan.coordinator, at=CROSSING_TIME
+        ),
+    )
+
+    # Whichever goes second may be refused (crossed people are no longer checked in), but
+    # neither dies of a deadlock: both take the batch before the member.
+    assert not any(isinstance(r, DatabaseError) for r in results), results
+    assert any(isinstance(r, BatchMember) for r in results), results
+    member.refresh_from_db()
+    assert member.outcome == "crossed"

@@ -229,9 +229,7 @@ def test_a_crossing_officer_records_incidents_only_at_their_own_crossing(monitor
     assert not Incident.objects.exists()
 
 
-def test_checking_the_id_numbers_shows_whether_each_matched_but_no_names(
-    monitor, crossing
-) -> None:
+def test_checking_the_id_numbers_shows_whether_each_matched_but_no_names(monitor, crossing) -> None:
     _traveller(crossing, "410000001", given_name_ar="سلمى", family_name_ar="النجار")
     client = _client(monitor)
 

@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from stdnum import luhn
 
 from corridor.accounts.models import Facility, Party, PartyKind
@@ -593,3 +594,47 @@ def test_a_command_import_is_kept_with_its_report_and_a_dry_run_is_not(
     assert run.kept_valid_rows and run.counts == report["counts"]
     assert run.report["errors"] == report["errors"] and run.report["eligibility"] == {"eligible": 1}
     assert AuditEvent.objects.get(action="import.returns").object_id == str(run.pk)
+
+
+# The demo clock -------------------------------------------------------------------------------
+
+
+def test_returnees_are_checked_and_registered_on_the_demo_clock(
+    tmp_path: Path, embassy: Party, rule: EligibilityRule, settings: Any
+) -> None:
+    demo_day = datetime.date(2026, 2, 12)
+    settings.CORRIDOR_DEMO_DATE = demo_day
+    rows = [
+        returnee("محمد أحمد علي النجار", "17/05/1990", ID_1),
+        # After the demo day, though long past on the real clock: not yet possible.
+        returnee("فاطمة حسن محمود أبو شمالة", "17/05/1990", ID_2, left="01/03/2026"),
+    ]
+
+    report = run_import(
+        "returns", write_csv(tmp_path / "r.csv", RETURN_HEADERS, rows), "--keep-valid"
+    )
+
+    assert report["counts"]["created"] == 1 and report["counts"]["rejected"] == 1
+    assert "2026-03-01 is in the future" in report["errors"][0]["problem"]
+    registration = ReturnRegistration.objects.get()
+    assert registration.registered_on == demo_day
+    assert timezone.localdate(registration.status_changed_at) == demo_day
+    assert timezone.localdate(ImportRun.objects.get().imported_at) == demo_day
+
+
+def test_cases_are_registered_on_the_demo_clock(
+    tmp_path: Path, hospital: Facility, tiers: dict[str, UrgencyTier], settings: Any
+) -> None:
+    demo_day = datetime.date(2026, 2, 12)
+    settings.CORRIDOR_DEMO_DATE = demo_day
+    row = ["ليلى سمير حسن قديح", "02/03/1960", "F", ID_2, "al-amal", "21/01/2026", "trauma"]
+    path = write_csv(tmp_path / "cases.csv", CASE_HEADERS, [[*row, "", "urgent", ""]])
+
+    run_import("cases", path)
+
+    case = Case.objects.get()
+    assert timezone.localdate(case.registered_at) == demo_day
+    assert timezone.localdate(case.status_changed_at) == demo_day
+    # The audit log keeps real time.
+    event = AuditEvent.objects.get(action="import.cases")
+    assert timezone.localdate(event.at) == timezone.localdate()

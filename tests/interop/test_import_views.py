@@ -391,3 +391,39 @@ def test_the_list_of_past_imports_takes_the_same_queries_however_many_there_are(
         page = client.get("/imports/").content.decode()
     assert "19.csv" in page
     assert len(many) == len(few)
+
+
+def test_a_decision_sent_twice_imports_the_file_once(coordinator, hospital, tiers, tmp_path):
+    client = signed_in(coordinator)
+    preview = upload(client, "cases", write_csv(tmp_path / "l.csv", CASE_HEADERS, [GOOD]))
+
+    first = client.post(preview, {"decision": "import"})
+    second = client.post(preview, {"decision": "import"}, follow=True)
+
+    assert first.status_code == 302
+    assert "no longer waiting" in second.content.decode()
+    assert ImportRun.objects.count() == 1 and Case.objects.count() == 1
+
+
+def test_a_file_another_request_is_already_importing_is_not_imported_again(
+    coordinator, hospital, tiers, tmp_path, monkeypatch
+):
+    """Two clicks that both loaded the file before either imported it: only one claims it."""
+    client = signed_in(coordinator)
+    preview = upload(client, "cases", write_csv(tmp_path / "l.csv", CASE_HEADERS, [GOOD]))
+    real_claim = pending.claim
+
+    def claimed_first_by_the_other_click(kept: pending.PendingImport) -> None:
+        real_claim(kept)  # the other request got there first
+        real_claim(kept)
+
+    monkeypatch.setattr(pending, "claim", claimed_first_by_the_other_click)
+
+    response = client.post(preview, {"decision": "import"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/imports/"
+    assert "already being imported" in response.content.decode()
+    assert not ImportRun.objects.exists() and not Case.objects.exists()
+    assert not Person.objects.exists()
+    # The other request holds the file: the refused one did not put it back.
+    assert [path.name.endswith(".claimed") for path in waiting_files()] == [True]

@@ -65,3 +65,19 @@ def test_discarding_deletes_the_file(user):
     assert list(pending.directory().iterdir()) == []
     with pytest.raises(pending.PendingImportGone):
         pending.load(user, kept.token, "returns")
+
+
+def test_a_waiting_file_is_claimed_once_and_can_be_put_back(user):
+    kept = pending.keep(user, "cases", "l.csv", "", b"x")
+
+    pending.claim(kept)
+
+    with pytest.raises(pending.PendingImportGone, match="imported only once"):
+        pending.claim(kept)
+    with pytest.raises(pending.PendingImportGone):
+        pending.load(user, kept.token, "cases")  # a claimed file cannot be opened
+    pending.release(kept)
+    assert pending.load(user, kept.token, "cases").data == b"x"
+    pending.claim(kept)
+    pending.discard_claimed(kept.token)
+    assert list(pending.directory().iterdir()) == []

@@ -75,7 +75,7 @@ def test_a_hidden_count_in_a_bar_chart_is_never_drawn_long():
     assert float(bar["width"]) <= 24
 
 
-def test_a_stacked_column_with_hidden_parts_stands_as_high_as_its_total():
+def test_a_stacked_column_draws_its_hidden_parts_as_one_outline_up_to_the_threshold():
     chart = _days(
         [["<5", 34], [10, 29], ["<5", "<5"]],
         stacked=True,
@@ -91,6 +91,21 @@ def test_a_stacked_column_with_hidden_parts_stands_as_high_as_its_total():
     # All parts of the third day are small: one outline, not one per part.
     assert [b["title"] for b in bars if b["title"].startswith("3 Feb")] == ["3 Feb: &lt;5"]
     assert ">39</text>" in column_chart(chart, rtl=False)
+
+
+def test_a_stacked_column_never_draws_what_its_total_leaves_of_the_hidden_parts():
+    def hidden_height(total: int | str) -> float:
+        chart = _days([["<5", 34]], stacked=True, totals=[total], hidden_below=5)
+        bars = _bars(column_chart(chart, rtl=False))
+        exact = next(b for b in bars if b["title"] == "1 Feb: Arrivals 34")
+        outline = next(b for b in bars if b["title"] == "1 Feb: Departures &lt;5")
+        return float(outline["height"]) / float(exact["height"]) * 34
+
+    # Whatever the total (exact or withheld), the hidden part is drawn as high as the threshold:
+    # a total of 36 would otherwise draw 2, and one of 38 draw 4.
+    assert hidden_height(36) == pytest.approx(5, abs=0.1)
+    assert hidden_height(38) == pytest.approx(5, abs=0.1)
+    assert hidden_height("withheld") == pytest.approx(5, abs=0.1)
 
 
 def test_right_to_left_mirrors_every_bar_and_label_across_the_chart():

@@ -15,8 +15,14 @@ from corridor.audit.models import AuditEvent
 from corridor.cases import services as case_services
 from corridor.cases.models import CaseStatus, UrgencyTier
 from corridor.crossings import services
-from corridor.crossings.models import Clearance, CrossingDay, MemberRole
-from corridor.web.reports import TABLES
+from corridor.crossings.models import (
+    Clearance,
+    CrossingDay,
+    Direction,
+    MemberRole,
+    MovementOutcome,
+)
+from corridor.web.reports import TABLES, Figures, Period, report_tables
 from tests.factories import (
     CaseFactory,
     CrossingDayFactory,
@@ -180,8 +186,11 @@ def test_an_analyst_sees_counts_of_people_below_five_hidden_but_quotas_and_event
     figures = _figures(client)
     assert figures["departures"] == ("<5", "<5")
     assert figures["deaths_while_waiting"] == ("<5", "<5")
-    assert figures["waiting_now"] == ("7", "")  # five or more: shown
-    assert figures["quota_out"] == ("10", "18")  # not a count of people
+    # Seven waiting, all stable: shown beside critical's hidden zero, 7 - 7 would give it away.
+    assert figures["waiting_now"] == ("withheld", "")
+    # Not counts of people; the analyst's default week is widened to whole weeks (2-15 Feb),
+    # so the period's quota takes in the crossing days planned after today as well.
+    assert figures["quota_out"] == ("10", "38")
     assert figures["stops_no_reason"] == ("0", "1")  # events, not people
     assert _csv(client, "clearance_refusals") == [{"party": "crossing-authority", "refusals": "<5"}]
     page = client.get("/reports/").content.decode()
@@ -193,21 +202,25 @@ def test_an_analyst_sees_counts_of_people_below_five_hidden_but_quotas_and_event
 
 
 def test_every_table_downloads_as_csv_and_each_download_is_audited_with_its_period(week, analyst):
-    for user, recipient in ((week.coordinator, "internal"), (analyst, "public")):
+    # The analyst's period is widened to whole weeks, Monday 2 to Sunday 15 February.
+    for user, recipient, start, end in (
+        (week.coordinator, "internal", "2026-02-04", "2026-02-10"),
+        (analyst, "public", "2026-02-02", "2026-02-15"),
+    ):
         client = _client(user)
         for name in TABLES:
             before = AuditEvent.objects.filter(action="export.shared").count()
             response = client.get(f"/reports/{name}.csv?from=2026-02-04&to=2026-02-10")
             assert response.status_code == 200, name
             assert response["Content-Disposition"] == (
-                f'attachment; filename="{name.replace("_", "-")}-2026-02-04-2026-02-10.csv"'
+                f'attachment; filename="{name.replace("_", "-")}-{start}-{end}.csv"'
             )
             event = AuditEvent.objects.filter(action="export.shared").order_by("sequence").last()
             assert AuditEvent.objects.filter(action="export.shared").count() == before + 1
             assert event.actor == user
             assert event.data["what"] == f"aggregates:{name}"
             assert event.data["recipient"] == recipient
-            assert "2026-02-04 to 2026-02-10" in event.data["purpose"]
+            assert f"{start} to {end}" in event.data["purpose"]
             assert event.data["people"] == 0 and event.data["format"] == "csv"
 
 
@@ -343,7 +356,7 @@ def _grow(size: int, tiers) -> None:
 
 # Session, user, roles and second factor; ten aggregate queries for the figures and charts and
 # seven for the public tables; the session saved.
-QUERIES = 23
+QUERIES = 21
 
 
 def test_the_page_reads_a_fixed_number_of_queries_whatever_the_data(
@@ -364,3 +377,122 @@ def test_only_analysts_and_coordinators_read_and_download_the_reports(week, liai
         assert client.get("/reports/").status_code == 403
         assert client.get("/reports/departures_arrivals.csv").status_code == 403
     assert not AuditEvent.objects.filter(action="export.shared").exists()
+
+
+def _synthetic_figures(tiers) -> Figures:
+    """A week (Mon 2 to Sun 8 Feb) whose totals would give hidden counts away if shown exactly."""
+    critical, stable = tiers
+    period = Period(datetime.date(2026, 2, 2), datetime.date(2026, 2, 8))
+    days = period.days
+    crossed, back = MovementOutcome.CROSSED, MovementOutcome.TURNED_BACK
+    movements = {(day, Direction.OUT, crossed): 6 for day in days}
+    movements[(days[3], Direction.OUT, crossed)] = 2  # one small day among large ones
+    movements.update({(day, Direction.IN, crossed): 7 for day in days})
+    movements.update({(day, Direction.OUT, back): 5 for day in days})
+    movements[(days[1], Direction.IN, back)] = 1
+    deaths = {
+        (days[0], critical.pk): 6,
+        (days[0], stable.pk): 2,  # the day's total of 8 less 6 would show these 2
+        (days[1], critical.pk): 7,
+        (days[1], stable.pk): 8,  # every part shown: the day's total of 15 is shown
+    }
+    return Figures(
+        today=days[-1],
+        period=period,
+        quotas={day: (10, 10) for day in days},
+        movements=movements,
+        stops={},
+        refusals={(days[0], "authority"): 9, (days[2], "health"): 3},
+        parties={"authority": "Authority", "health": "Health"},
+        deaths=deaths,
+        approved={(days[0], critical.pk): 8, (days[4], stable.pk): 1},
+        departed={},
+        waiting={critical.pk: 9, stable.pk: 12},
+        tiers=[critical, stable],
+        waiting_cells={
+            (critical.pk, "cancer"): 6,
+            (critical.pk, "cardiac"): 3,
+            (stable.pk, "cancer"): 12,
+        },
+    )
+
+
+def _hidden(value) -> bool:
+    return isinstance(value, str)
+
+
+def test_for_the_analyst_no_total_less_the_parts_shown_gives_a_hidden_count(tiers):
+    figures = _synthetic_figures(tiers)
+    tables = {t.name: t for t in report_tables(figures, threshold=5, charts=False)}
+    critical, stable = (tier.code for tier in tiers)
+    codes = [critical, stable]
+    shown = {row["figure"]: row for row in tables["figures"].rows}
+    per_day = tables["departures_arrivals"].rows
+    deaths = tables["deaths_by_day"].rows
+    flows = {row["urgency"]: row for row in tables["waiting_list_flows"].rows}
+    backlog = {row["urgency"]: row["waiting"] for row in tables["backlog_by_urgency"].rows}
+    refusals = [row["refusals"] for row in tables["clearance_refusals"].rows]
+    # Each total shown with its parts shown elsewhere on the page.
+    totals = [(row["total"], [row[code] for code in codes]) for row in deaths]
+    totals += [(flows[code]["died"], [row[code] for row in deaths]) for code in codes]
+    totals += [
+        (shown["departures"]["period"], [row["departures"] for row in per_day]),
+        (shown["arrivals"]["period"], [row["arrivals"] for row in per_day]),
+        (
+            shown["turned_back"]["period"],
+            [row[key] for row in per_day for key in ("turned_back_out", "turned_back_in")],
+        ),
+        (shown["deaths_while_waiting"]["period"], [row[c] for row in deaths for c in codes]),
+        (shown["approved"]["period"], [flows[code]["approved"] for code in codes]),
+        (shown["clearance_refusals"]["period"], refusals),
+        (shown["waiting_now"]["today"], list(backlog.values())),
+    ]
+    for total, parts in totals:
+        if any(_hidden(part) for part in parts):
+            assert _hidden(total), (total, parts)
+        else:  # every part exact: the total is theirs, not withheld for nothing
+            assert total == sum(parts), (total, parts)
+    # Not vacuous: the small parts are there, and the totals they would have betrayed withheld.
+    assert deaths[0]["total"] == "withheld" and deaths[0][stable] == "<5"
+    assert deaths[1]["total"] == 15
+    assert shown["departures"]["period"] == "withheld"
+    assert shown["arrivals"]["period"] == 49  # seven every day: nothing hidden, shown
+    assert shown["clearance_refusals"]["period"] == "withheld" and "<5" in refusals
+    # Critical's 9 waiting are 6 cancer and 3 cardiac in the public table: withheld beside it.
+    assert backlog == {critical: "withheld", stable: 12}
+    assert shown["waiting_now"]["today"] == "withheld"
+
+
+def test_staff_who_see_operational_detail_still_get_every_total_exactly(tiers):
+    figures = _synthetic_figures(tiers)
+    tables = {t.name: t for t in report_tables(figures, threshold=None, charts=False)}
+    assert tables["deaths_by_day"].rows[0]["total"] == 8
+    shown = {row["figure"]: row for row in tables["figures"].rows}
+    assert shown["departures"]["period"] == 38 and shown["waiting_now"]["today"] == 21
+
+
+def test_the_chart_draws_no_hidden_difference_for_the_analyst(tiers):
+    page = report_tables(_synthetic_figures(tiers), threshold=5)[4]
+    assert page.name == "deaths_by_day" and page.chart is not None
+    # The day with 6 critical and 2 stable: the hidden part is an outline, its title "<5".
+    assert "2 Feb: Stable &lt;5" in page.chart and "Stable 2" not in page.chart
+
+
+def test_an_analysts_period_is_widened_to_whole_weeks_so_overlapping_periods_isolate_no_day(
+    week, analyst
+):
+    client = _client(analyst)
+    page = client.get("/reports/?from=2026-02-04&to=2026-02-10").content.decode()
+    assert "From 2 February 2026 to 15 February 2026" in page
+    assert 'value="2026-02-02"' in page and 'value="2026-02-15"' in page
+    assert "a period runs in whole weeks" in page
+    # Two periods a day apart give the same figures: their difference is no day's count.
+    assert _figures(client, "?from=2026-02-04&to=2026-02-10") == _figures(
+        client, "?from=2026-02-05&to=2026-02-10"
+    )
+    assert _figures(client, "?from=2026-02-03&to=2026-02-09") == _figures(
+        client, "?from=2026-02-03&to=2026-02-10"
+    )
+    # Staff who see exact counts keep the days they chose.
+    staff = _client(week.coordinator).get("/reports/?from=2026-02-04&to=2026-02-10")
+    assert "From 4 February 2026 to 10 February 2026" in staff.content.decode()

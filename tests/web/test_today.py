@@ -221,3 +221,21 @@ def test_a_crossing_officer_sees_the_batch_but_not_who_is_on_standby(client, pla
     assert "batch-card" in text
     assert "on standby" not in text
     assert "on standby" in page(client, plan.coordinator)
+
+
+def test_the_waiting_total_is_withheld_from_analysts_beside_a_hidden_urgency(
+    client, on_crossing_day
+):
+    critical = UrgencyTierFactory(code="critical", rank=1, name_en="Critical")
+    stable = UrgencyTierFactory(code="stable", rank=2, name_en="Stable")
+    for _ in range(2):
+        CaseFactory(urgency=critical)
+    for _ in range(7):
+        CaseFactory(urgency=stable)
+    total_row = '<th scope="row">Total</th><td>{}</td>'
+    coordinator = UserFactory(username="c", roles=[Role.COORDINATOR])
+    assert total_row.format(9) in page(client, coordinator)
+    analyst_text = page(client, UserFactory(username="a", roles=[Role.ANALYST]))
+    # 9 less the 7 stable shown would give the 2 critical hidden as <5.
+    assert total_row.format(9) not in analyst_text
+    assert total_row.format("withheld") in analyst_text and "&lt;5" in analyst_text

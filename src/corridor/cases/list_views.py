@@ -24,6 +24,7 @@ def _form(request: HttpRequest) -> waiting_list.WaitingListFilter:
         request.GET or None,
         tiers=waiting_list.tiers(),
         names=policy.allows(request.user, policy.CASE_IDENTITY),
+        outcomes=waiting_list.shows_outcomes(request.user),
     )
 
 
@@ -42,6 +43,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "search": selection.search,
         "show_names": policy.allows(request.user, policy.CASE_IDENTITY),
+        "show_outcomes": waiting_list.shows_outcomes(request.user),
         "may_export": policy.allows(request.user, policy.CASE_EXPORT),
         "may_see_batches": policy.allows(request.user, policy.BATCH_VIEW),
         "page_query": waiting_list.query_without_page(request.GET),

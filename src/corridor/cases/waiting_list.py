@@ -118,8 +118,17 @@ class WaitingListFilter(forms.Form):
         choices=[(key, sort.label) for key, sort in SORTS.items()],
     )
 
-    def __init__(self, *args: Any, tiers: Sequence[UrgencyTier], names: bool, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        tiers: Sequence[UrgencyTier],
+        names: bool,
+        outcomes: bool = True,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        if not outcomes:  # a receiving party neither sees nor filters by security decisions
+            del self.fields["status"]
         urgency = self.fields["urgency"]
         assert isinstance(urgency, forms.ChoiceField)
         urgency.choices = [("", _("All urgencies"))] + [
@@ -344,9 +353,23 @@ def page_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+def shows_outcomes(user: Any) -> bool:
+    """Whether the user sees cases' statuses and planned batches on the waiting list.
+
+    A receiving party (the receiving hospital profile: cases without identity) does not see
+    security decisions: whether a case was cleared or turned back, nor its batch and date.
+    """
+    return policy.allows(user, policy.CASE_IDENTITY)
+
+
 def rows(user: Any, cases: Iterable[Case]) -> list[WaitingRow]:
-    """The lines of these cases: four queries, however many cases."""
+    """The lines of these cases: four queries, however many cases.
+
+    For a user who does not see security outcomes, every line's status is empty and its batch
+    None.
+    """
     cases = list(cases)
+    outcomes = shows_outcomes(user)
     ids = [case.pk for case in cases]
     today = clock.today()
     identified = set(
@@ -377,7 +400,9 @@ def rows(user: Any, cases: Iterable[Case]) -> list[WaitingRow]:
             destinations.setdefault(offer.case_id, (str(_("Another destination")), ""))
     batches: dict[int | None, PlannedBatch] = {}
     memberships = (
-        BatchMember.objects.filter(case_id__in=ids, role=MemberRole.PATIENT, active=True)
+        BatchMember.objects.filter(
+            case_id__in=ids if outcomes else [], role=MemberRole.PATIENT, active=True
+        )
         .select_related("batch")
         .order_by("batch__planned_date", "pk")
     )
@@ -409,7 +434,7 @@ def rows(user: Any, cases: Iterable[Case]) -> list[WaitingRow]:
                 case=case,
                 urgency=urgencies.setdefault(case.urgency.pk, local_name(case.urgency)),
                 category=categories.get(case.clinical_category, case.clinical_category),
-                status=statuses.get(case.status, case.status),
+                status=statuses.get(case.status, case.status) if outcomes else "",
                 name_ar=patient.name_ar if known else None,
                 name_latin=patient.name_latin if known else None,
                 days_waiting=(today - case.referral_date).days,

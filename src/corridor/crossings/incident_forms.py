@@ -153,9 +153,7 @@ def _id_problem(wanted: list[str]) -> str:
     return ""
 
 
-def find_travellers(
-    crossing: Crossing, text: str, day: datetime.date
-) -> tuple[list[Person], str]:
+def find_travellers(crossing: Crossing, text: str, day: datetime.date) -> tuple[list[Person], str]:
     """The people named by ID numbers among the crossing's travellers around the day.
 
     Returns them and what is wrong if any. Only people on a batch of the crossing (or who
@@ -168,9 +166,7 @@ def find_travellers(
     if problem:
         return [], problem
     found = list(
-        travellers_near(crossing, day)
-        .filter(national_id__in=wanted)
-        .order_by("national_id", "pk")
+        travellers_near(crossing, day).filter(national_id__in=wanted).order_by("national_id", "pk")
     )
     missing = [value for value in wanted if value not in {p.national_id for p in found}]
     if missing:

@@ -168,9 +168,7 @@ def incident_record(request: HttpRequest) -> HttpResponse:
     crossing = getattr(request.user, "crossing", None)
     if crossing is None:
         # Incidents are recorded where the officer works; without a crossing there is none.
-        return render(
-            request, "crossings/incident_form.html", {"no_crossing": True}, status=403
-        )
+        return render(request, "crossings/incident_form.html", {"no_crossing": True}, status=403)
     form = IncidentForm(request.POST or None, crossing=crossing)
     context: dict[str, Any] = {"form": form, "checked": False}
     if request.method != "POST":

@@ -990,8 +990,17 @@ def _clearance_text(member: BatchMember) -> str:
     return member.get_clearance_display()
 
 
-def _require_travelling(member: BatchMember, action: str) -> tuple[Batch, CrossingDay]:
-    batch = _lock_batch(member.batch)
+def _lock_batch_then_member(member: BatchMember) -> tuple[Batch, BatchMember]:
+    """Lock the member's batch, then the member: every member transition takes them in this
+    order (as check-in and clearances do), so two transitions never wait on each other."""
+    batch = Batch.objects.select_for_update().get(pk=member.batch_id)
+    return batch, BatchMember.objects.select_for_update().get(pk=member.pk)
+
+
+def _require_travelling(
+    member: BatchMember, batch: Batch, action: str
+) -> tuple[Batch, CrossingDay]:
+    """Check that the (locked) batch is travelling on an open day and the member still on it."""
     if batch.status not in TRAVELLING_STATUSES:
         raise TransitionNotAllowed(
             _("Batch %(number)s") % {"number": batch.number},
@@ -1058,8 +1067,8 @@ def mark_member_crossed(
     """Record that a cleared person crossed on an open day; writes the crossing log."""
     now = _now(at)
     with transaction.atomic():
-        member = BatchMember.objects.select_for_update().get(pk=member.pk)
-        batch, _day = _require_travelling(member, "crossed")
+        batch, member = _lock_batch_then_member(member)
+        batch, _day = _require_travelling(member, batch, "crossed")
         if member.clearance != Clearance.CLEARED or member.needs_reconfirmation:
             raise NotCleared(
                 _("%(person)s is not cleared (%(clearance)s) and cannot cross.")
@@ -1098,8 +1107,8 @@ def mark_member_turned_back(
     """Record that a person was turned back at the crossing; writes the crossing log."""
     now = _now(at)
     with transaction.atomic():
-        member = BatchMember.objects.select_for_update().get(pk=member.pk)
-        batch, _day = _require_travelling(member, "turned_back")
+        batch, member = _lock_batch_then_member(member)
+        batch, _day = _require_travelling(member, batch, "turned_back")
         end_membership(member, Outcome.TURNED_BACK, actor=actor, at=now)
         _write_movement(
             member, batch, MovementOutcome.TURNED_BACK, actor=actor, at=now, note=reason
@@ -1119,8 +1128,8 @@ def mark_member_no_show(
     """The person did not come; a patient goes back to the waiting list."""
     now = _now(at)
     with transaction.atomic():
-        member = BatchMember.objects.select_for_update().get(pk=member.pk)
-        _require_travelling(member, "no_show")
+        batch, member = _lock_batch_then_member(member)
+        _require_travelling(member, batch, "no_show")
         end_membership(member, Outcome.NO_SHOW, actor=actor, at=now)
         if member.role == MemberRole.PATIENT and member.case is not None:
             _release_companions(member, actor=actor, at=now)

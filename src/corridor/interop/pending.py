@@ -135,6 +135,41 @@ def save(pending: PendingImport) -> None:
     _write(pending)
 
 
+def _claimed_path(token: str) -> Path:
+    # A name `load` never opens (it does not match _TOKEN), swept like any waiting file.
+    return _path(token).with_name(f".{token}.claimed")
+
+
+def claim(pending: PendingImport) -> None:
+    """Take a waiting file for importing it, so that only one request ever imports it.
+
+    The file is renamed, which only one request can do: a second click, or the same decision
+    sent twice, finds it gone and gets PendingImportGone. Call `release` if the import does not
+    happen, `discard_claimed` once it has.
+    """
+    try:
+        os.rename(_path(pending.token), _claimed_path(pending.token))
+    except FileNotFoundError as exc:
+        raise PendingImportGone(
+            _(
+                "This file is already being imported, or was imported or discarded: it is "
+                "imported only once. See the list of imports before uploading it again."
+            )
+        ) from exc
+
+
+def release(pending: PendingImport) -> None:
+    """Put a claimed file back to wait for its user's decision (the import did not happen)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(_claimed_path(pending.token), _path(pending.token))
+
+
+def discard_claimed(token: str) -> None:
+    """Delete a claimed file once it is imported; nothing happens if it is already gone."""
+    with contextlib.suppress(FileNotFoundError, PendingImportGone):
+        _claimed_path(token).unlink()
+
+
 def discard(token: str) -> None:
     """Delete a waiting file; nothing happens if it is already gone."""
     with contextlib.suppress(FileNotFoundError, PendingImportGone):

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corridor import clock
 from corridor.cases.models import ClinicalCategory, MobilityNeed
 from corridor.interop.mapping import FIELD_LABELS, ColumnMap, value_synonyms
 from corridor.interop.normalise import (
@@ -80,7 +80,7 @@ class RowParser:
         self.columns = columns
         self.lookups = lookups
         self.phone_region = phone_region
-        self.today = timezone.localdate()
+        self.today = clock.today()
 
     def _cell(self, row: list[Cell], name: str) -> Cell:
         index = self.columns.columns.get(name)

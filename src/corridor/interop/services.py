@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from corridor import clock
 from corridor.accounts.models import Facility, Party
 from corridor.audit import services as audit
 from corridor.cases.models import Case, CaseStatus, UrgencyTier
@@ -182,10 +182,15 @@ def import_table(
             report.errors.extend(row.errors)
             report.rejected_rows.append(row)
             report.outcomes[REJECTED] += 1
-    plans = _match(kind, [row for row in rows if row.valid], report)
+    valid = [row for row in rows if row.valid]
     if dry_run or (report.rejected_rows and not keep_valid):
+        _match(kind, valid, report)
         return report
     with transaction.atomic():
+        # One import writes at a time, and matches inside its transaction: it sees the people
+        # and case references of the import before it, never half of them.
+        _serialise_imports()
+        plans = _match(kind, valid, report)
         _write(kind, plans, report, registered_with=registered_with)
         kept_valid = bool(keep_valid and report.rejected_rows)
         report.written = True
@@ -197,7 +202,7 @@ def import_table(
             channel=channel,
             imported_by=actor if getattr(actor, "pk", None) else None,
             party=registered_with if kind == "returns" else getattr(actor, "party", None),
-            imported_at=timezone.now(),
+            imported_at=clock.now(),
             kept_valid_rows=kept_valid,
             counts=report.counts(),
             report={key: details[key] for key in RUN_REPORT_KEYS},
@@ -325,14 +330,31 @@ def _write(
         return pk
 
     new = [plan for plan in plans if plan.new_record]
-    now = timezone.now()
+    now = clock.now()
     if kind == "cases":
         _write_cases(new, person_id, now)
     else:
         _write_returns(new, person_id, now, report, registered_with)
 
 
+# Any fixed number: the PostgreSQL advisory lock every import that writes takes first.
+IMPORT_LOCK = 7_201_310
+
+
+def _serialise_imports() -> None:
+    """Wait for any other import's transaction to end; call inside the import's transaction.
+
+    Case references are numbered from the highest already written, so two imports numbering
+    at once would both take the same ones. PostgreSQL holds this lock until the transaction
+    ends; SQLite lets one writer at a time anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
 def _next_case_numbers(year: int) -> int:
+    """The next free number of the year's case references; the caller holds the import lock."""
     prefix = f"EV-{year}-"
     pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
     numbers = [
@@ -406,7 +428,7 @@ def _write_returns(
             ReturnRegistration(
                 person_id=person_id(plan.ref),
                 registered_with=registered_with,
-                registered_on=values.get("registered_on") or timezone.localdate(now),
+                registered_on=values.get("registered_on") or clock.today(),
                 current_location=values.get("current_location", ""),
                 departure_date=values["departure_date"],
                 status=status,

@@ -181,6 +181,13 @@ def _decide(
         messages.info(request, _("The file was discarded; nothing was imported."))
         return redirect(reverse(f"interop:upload_{kind}")), ""
     try:
+        # Taken first, so that a double click or a decision sent twice imports the file once.
+        waiting.claim(kept)
+    except waiting.PendingImportGone as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("interop:imports")), ""
+    imported = False
+    try:
         report = import_as(
             request.user,
             kind,
@@ -192,13 +199,18 @@ def _decide(
             keep_valid=decision == DecisionForm.KEEP_VALID,
             channel=ImportChannel.WEB,
         )
+        imported = report.written
     except DomainError as exc:
         return None, str(exc)
+    finally:
+        if not imported:
+            waiting.release(kept)  # nothing was written: the file waits for a decision again
     if not report.written:
         return None, _(
             "%(count)s rows were rejected, so nothing was imported. Import only the valid rows, "
             "or correct the file and upload it again."
         ) % {"count": len(report.rejected_rows)}
+    waiting.discard_claimed(kept.token)
     url = reverse("interop:import", args=[report.run_id])
     if report.rejected_rows:
         # The file itself goes; only its rejected rows stay a while, for the user to download.
@@ -206,8 +218,6 @@ def _decide(
         kept.data = rejected_csv(table.headers, report).encode("utf-8")
         waiting.save(kept)
         url += f"?rejected={kept.token}"
-    else:
-        waiting.discard(kept.token)
     counts = report.counts()
     messages.success(
         request,

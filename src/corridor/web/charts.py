@@ -285,13 +285,15 @@ def _segments(chart: Chart, index: int) -> list[_Segment]:
         return exact
     total = chart.totals[index] if chart.totals else None
     names = ", ".join(hidden_series)
-    if isinstance(total, int):
-        # The hidden parts together are what the exact total leaves: no more than the table
-        # tells, and the column stands as high as its total.
-        rest = max(total - sum(segment.amount for segment in exact), 0)
-        return [*exact, _Segment(None, rest, "", f"{category}: {names} <{chart.hidden_below}")]
-    # A hidden total: every part is small, so the column is one outline up to the threshold.
-    return [_Segment(None, chart.hidden_below, "", f"{category}: {total}")]
+    if not exact:
+        # Every part is small: the column is one outline up to the threshold.
+        return [_Segment(None, chart.hidden_below, "", f"{category}: {total or names}")]
+    # The hidden parts are one outline up to the threshold on top of the exact parts: never what
+    # a total leaves once the exact parts are taken away, which would draw a hidden count.
+    return [
+        *exact,
+        _Segment(None, chart.hidden_below, "", f"{category}: {names} <{chart.hidden_below}"),
+    ]
 
 
 def column_chart(chart: Chart, *, rtl: bool) -> SafeString:

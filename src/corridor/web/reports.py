@@ -37,7 +37,7 @@ from corridor.crossings.models import (
 )
 from corridor.crossings.models import CoordinationEvent as Event
 from corridor.i18n import local_name
-from corridor.profiles import suppress
+from corridor.profiles import suppress, suppress_total
 from corridor.web.charts import Chart, Value, bar_chart, column_chart
 
 DEFAULT_DAYS = 7
@@ -72,10 +72,27 @@ def default_period(today: datetime.date) -> Period:
     return Period(today - datetime.timedelta(days=DEFAULT_DAYS - 1), today)
 
 
-class PeriodForm(forms.Form):
-    """The period of the report, read from the query string (`from`, `to`)."""
+def whole_weeks(period: Period) -> Period:
+    """The period widened to whole ISO weeks, from the Monday of its start to the Sunday of its end.
 
-    def __init__(self, query: Any, today: datetime.date) -> None:
+    Periods on this fixed grid overlap only by whole weeks, so no two of them differ by a
+    single day: comparing two periods cannot isolate a day whose counts are hidden.
+    """
+    return Period(
+        period.start - datetime.timedelta(days=period.start.weekday()),
+        period.end + datetime.timedelta(days=6 - period.end.weekday()),
+    )
+
+
+class PeriodForm(forms.Form):
+    """The period of the report, read from the query string (`from`, `to`).
+
+    With `weeks` (a reader who sees small counts hidden), the period is widened to whole ISO
+    weeks once valid, and the form then shows the widened dates.
+    """
+
+    def __init__(self, query: Any, today: datetime.date, *, weeks: bool = False) -> None:
+        self.weeks = weeks
         default = default_period(today)
         # A missing or empty date means the default period's; anything else must be a date.
         data = {
@@ -99,6 +116,10 @@ class PeriodForm(forms.Form):
                     _("A period may span at most %(days)s days; this one spans %(span)s.")
                     % {"days": MAX_DAYS, "span": (end - start).days + 1},
                 )
+            elif self.weeks:
+                weeks = whole_weeks(Period(start, end))
+                data["from"], data["to"] = weeks.start, weeks.end
+                self.data = {"from": weeks.start.isoformat(), "to": weeks.end.isoformat()}
         return data
 
     @property
@@ -135,6 +156,8 @@ class Figures:
     departed: dict[tuple[datetime.date, int], int]
     waiting: dict[int, int]
     tiers: list[UrgencyTier]
+    # The waiting list by urgency and clinical category, the cells of the public table.
+    waiting_cells: dict[tuple[int, str], int]
 
 
 def _moments(days: list[datetime.date]) -> tuple[datetime.datetime, datetime.datetime]:
@@ -228,7 +251,16 @@ def gather(period: Period, today: datetime.date) -> Figures:
         .annotate(n=Count("id"))
         .order_by()
     )
-    waiting = dict(Case.objects.waiting().values_list("urgency").annotate(n=Count("id")).order_by())
+    waiting_cells = {
+        (urgency, category): n
+        for urgency, category, n in Case.objects.waiting()
+        .values_list("urgency", "clinical_category")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    waiting: dict[int, int] = defaultdict(int)
+    for (urgency, _category), n in waiting_cells.items():
+        waiting[urgency] += n
     return Figures(
         today=today,
         period=period,
@@ -240,8 +272,9 @@ def gather(period: Period, today: datetime.date) -> Figures:
         deaths=deaths,
         approved=approved,
         departed=departed,
-        waiting=waiting,
+        waiting=dict(waiting),
         tiers=list(UrgencyTier.objects.order_by("rank")),
+        waiting_cells=waiting_cells,
     )
 
 
@@ -292,33 +325,72 @@ class _Builder:
         """A count of people as this reader may see it."""
         return suppress(count, self.threshold) if self.threshold else count
 
+    def total(self, parts: list[int], total: int | None = None) -> Value:
+        """A total of people shown beside its parts: for a reader with small cells hidden, it is
+        withheld when any part is hidden (complementary suppression), so that no total less the
+        parts shown gives a hidden count away."""
+        if not self.threshold:
+            return sum(parts) if total is None else total
+        return suppress_total(parts, self.threshold, total)
+
+    def waiting_parts(self, tier: UrgencyTier | None = None) -> list[int]:
+        """The cells of the public urgency by category table inside a tier (or all of them), and
+        the tier counts themselves, a tier with no one waiting included."""
+        cells = [n for (u, _c), n in self.f.waiting_cells.items() if tier is None or u == tier.pk]
+        tiers = self.f.tiers if tier is None else [tier]
+        return cells + [self.f.waiting.get(t.pk, 0) for t in tiers]
+
     def chart(self, draw: Callable[..., SafeString], chart: Chart) -> SafeString | None:
         return draw(chart, rtl=self.rtl) if self.charts else None
 
     def figures(self) -> Table:
         f, today, period = self.f, {self.f.today}, self.period_days
 
-        def moved(direction: str, outcome: str) -> Callable[[set[datetime.date]], int]:
-            return lambda days: _total(
-                f.movements, days, lambda key: key[1] == direction and key[2] == outcome
-            )
+        # Each figure as its parts: the finest counts the other tables show of it (a day, a day
+        # and an urgency, a party), zeros included, so that a total can be withheld when one of
+        # its parts is hidden.
+        Parts = Callable[[set[datetime.date]], list[int]]
 
-        def turned_back(days: set[datetime.date]) -> int:
-            return _total(f.movements, days, lambda key: key[2] == MovementOutcome.TURNED_BACK)
+        def moved(directions: tuple[str, ...], outcome: str) -> Parts:
+            return lambda days: [
+                f.movements.get((day, direction, outcome), 0)
+                for day in sorted(days)
+                for direction in directions
+            ]
 
-        def quota(index: int) -> Callable[[set[datetime.date]], int]:
-            return lambda days: sum(q[index] for day, q in f.quotas.items() if day in days)
+        def quota(index: int) -> Parts:
+            return lambda days: [q[index] for day, q in f.quotas.items() if day in days]
 
-        def stops(no_reason: bool) -> Callable[[set[datetime.date]], int]:
-            return lambda days: _total(f.stops, days, lambda key: key[2] == no_reason)
+        def stops(no_reason: bool) -> Parts:
+            return lambda days: [_total(f.stops, days, lambda key: key[2] == no_reason)]
 
-        def counted(mapping: dict[Any, int]) -> Callable[[set[datetime.date]], int]:
-            return lambda days: _total(mapping, days)
+        def refusals(days: set[datetime.date]) -> list[int]:
+            by_party: dict[str, int] = defaultdict(int)
+            for (day, party), n in f.refusals.items():
+                if day in days:
+                    by_party[party] += n
+            return list(by_party.values())
 
-        lines: list[tuple[str, str, Callable[[set[datetime.date]], int], bool]] = [
-            ("departures", _("Departures (crossed out)"), moved(Direction.OUT, "crossed"), True),
-            ("arrivals", _("Arrivals (crossed in)"), moved(Direction.IN, "crossed"), True),
-            ("turned_back", _("Turned back at the crossing"), turned_back, True),
+        def deaths(days: set[datetime.date]) -> list[int]:
+            return [f.deaths.get((day, t.pk), 0) for day in sorted(days) for t in f.tiers]
+
+        def approved(days: set[datetime.date]) -> list[int]:
+            by_tier: dict[int, int] = defaultdict(int)
+            for (day, tier), n in f.approved.items():
+                if day in days:
+                    by_tier[tier] += n
+            return [by_tier[t.pk] for t in f.tiers]
+
+        out, into = (Direction.OUT,), (Direction.IN,)
+        lines: list[tuple[str, str, Parts, bool]] = [
+            ("departures", _("Departures (crossed out)"), moved(out, "crossed"), True),
+            ("arrivals", _("Arrivals (crossed in)"), moved(into, "crossed"), True),
+            (
+                "turned_back",
+                _("Turned back at the crossing"),
+                moved((Direction.OUT, Direction.IN), MovementOutcome.TURNED_BACK),
+                True,
+            ),
             ("quota_out", _("Quota out (open days)"), quota(0), False),
             ("quota_in", _("Quota in (open days)"), quota(1), False),
             (
@@ -333,17 +405,17 @@ class _Builder:
                 stops(True),
                 False,
             ),
-            ("clearance_refusals", _("People refused clearance"), counted(f.refusals), True),
-            ("deaths_while_waiting", _("Deaths while waiting"), counted(f.deaths), True),
-            ("approved", _("Cases approved (joined the waiting list)"), counted(f.approved), True),
+            ("clearance_refusals", _("People refused clearance"), refusals, True),
+            ("deaths_while_waiting", _("Deaths while waiting"), deaths, True),
+            ("approved", _("Cases approved (joined the waiting list)"), approved, True),
         ]
         rows, cells = [], []
-        for code, label, count, of_people in lines:
-            shown = self.people if of_people else (lambda n: n)
-            row = {"figure": code, "today": shown(count(today)), "period": shown(count(period))}
+        for code, label, parts, of_people in lines:
+            shown: Callable[[list[int]], Value] = self.total if of_people else sum
+            row = {"figure": code, "today": shown(parts(today)), "period": shown(parts(period))}
             rows.append(row)
             cells.append([label, row["today"], row["period"]])
-        waiting = self.people(sum(f.waiting.values()))
+        waiting = self.total(self.waiting_parts(), total=sum(f.waiting.values()))
         rows.append({"figure": "waiting_now", "today": waiting, "period": ""})
         cells.append([_("Cases waiting now"), waiting, "-"])
         return Table(
@@ -501,7 +573,7 @@ class _Builder:
             counts = [f.deaths.get((day, tier.pk), 0) for tier in f.tiers]
             row: dict[str, Any] = {"date": day.isoformat()}
             row.update({tier.code: self.people(n) for tier, n in zip(f.tiers, counts, strict=True)})
-            row["total"] = self.people(sum(counts))
+            row["total"] = self.total(counts)
             rows.append(row)
             cells.append([_row_day(day), *list(row.values())[1:]])
             values.append([row[tier.code] for tier in f.tiers])
@@ -530,7 +602,11 @@ class _Builder:
     def backlog_by_urgency(self) -> Table:
         f = self.f
         rows = [
-            {"urgency": t.code, "waiting": self.people(f.waiting.get(t.pk, 0))} for t in f.tiers
+            {
+                "urgency": t.code,
+                "waiting": self.total(self.waiting_parts(t), total=f.waiting.get(t.pk, 0)),
+            }
+            for t in f.tiers
         ]
         cells = [[local_name(t), row["waiting"]] for t, row in zip(f.tiers, rows, strict=True)]
         title = _("Backlog by urgency now")
@@ -569,7 +645,8 @@ class _Builder:
                 "urgency": tier.code,
                 "approved": count(f.approved),
                 "departed": count(f.departed),
-                "died": count(f.deaths),
+                # The sum of the tier's column of the deaths per day.
+                "died": self.total([f.deaths.get((day, tier.pk), 0) for day in self.days]),
             }
             rows.append(row)
             cells.append([local_name(tier), row["approved"], row["departed"], row["died"]])

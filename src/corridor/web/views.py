@@ -21,7 +21,7 @@ from corridor.exports import record_share
 from corridor.exports import render as render_export
 from corridor.i18n import local_name
 from corridor.interop.hxl import share_hxl
-from corridor.profiles import analyst_tables, suppress_counts
+from corridor.profiles import analyst_tables, suppress_counts, suppress_total
 from corridor.returns.models import ReturnStatus
 from corridor.scenarios.status import returns_summary, waiting_by_urgency
 from corridor.web.reports import TABLES as REPORT_PAGE_TABLES
@@ -41,7 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if policy.allows(user, policy.RETURN_VIEW) or policy.allows(user, policy.AGGREGATES_VIEW):
         figures["returns_by_status"] = returns_summary()[0]
     if not policy.allows(user, policy.SITUATION_DETAIL):
+        parts = [row["count"] for row in figures["waiting_by_urgency"]]
         figures = suppress_counts(figures, settings.CORRIDOR_SMALL_CELL)
+        # Withheld beside a hidden urgency: the total less the others would give it away.
+        figures["waiting_total"] = suppress_total(parts, settings.CORRIDOR_SMALL_CELL)
     context = {
         **today_page(user),
         "situation": figures,
@@ -108,8 +111,8 @@ def _report_threshold(user: Any) -> int | None:
 @policy.requires(policy.AGGREGATES_VIEW)
 def reports(request: HttpRequest) -> HttpResponse:
     """The day and a period in figures and charts, each with its table and file."""
-    form = PeriodForm(request.GET, clock.today())
     threshold = _report_threshold(request.user)
+    form = PeriodForm(request.GET, clock.today(), weeks=threshold is not None)
     context: dict[str, Any] = {
         "form": form,
         "threshold": settings.CORRIDOR_SMALL_CELL,
@@ -142,13 +145,13 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 def _export_report_table(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     """One table of the reports page for the period asked, as the reader sees it; audited."""
-    form = PeriodForm(request.GET, clock.today())
+    threshold = _report_threshold(request.user)
+    form = PeriodForm(request.GET, clock.today(), weeks=threshold is not None)
     if not form.is_valid():
         raise DomainError(
             _("The period is not valid. %(errors)s") % {"errors": form.error_summary()}
         )
     period = form.period
-    threshold = _report_threshold(request.user)
     table = report_table(gather(period, clock.today()), name, threshold=threshold)
     filename = f"{name.replace('_', '-')}-{period.start.isoformat()}-{period.end.isoformat()}"
     response = render_export(table.rows, table.keys, fmt, filename, headers=table.headers)
