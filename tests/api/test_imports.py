@@ -38,7 +38,7 @@ def case_row(national_id: str, category: str = "cancer") -> list[str]:
 @pytest.fixture
 def lookups(db: None) -> None:
     FacilityFactory(code="al-amal")
-    UrgencyTierFactory(code="urgent", rank=2)
+    UrgencyTierFactory(code="urgent", rank=902)  # clear of the sequence of other fixtures
     GovernorateFactory(code="khan-younis", name_ar="خان يونس", name_en="Khan Younis")
     EligibilityRuleFactory(code="after-7-oct")
 

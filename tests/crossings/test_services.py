@@ -870,7 +870,7 @@ def test_a_member_awaiting_reconfirmation_cannot_cross(
     Batch.objects.filter(pk=batch.pk).update(status=BatchStatus.CONFIRMED)
 
     with pytest.raises(NotCleared):
-        services.mark_member_crossed(_patient(batch), actor=coordinator)
+        services.mark_member_crossed(_patient(batch), actor=coordinator, at=at_local(NEXT_DATE, 11))
 
 
 # At the crossing
@@ -921,7 +921,7 @@ def test_a_companion_crosses_after_their_patient(plan: Planner, coordinator: Use
     batch = plan.confirmed(plan.case(companions=1))
     services.mark_member_crossed(_patient(batch), actor=coordinator, at=CROSSING_TIME)
 
-    companion = services.mark_member_crossed(_companion(batch), actor=coordinator)
+    companion = services.mark_member_crossed(_companion(batch), actor=coordinator, at=CROSSING_TIME)
 
     assert companion.outcome == Outcome.CROSSED
     assert Movement.objects.filter(batch=batch, outcome=MovementOutcome.CROSSED).count() == 2
@@ -931,7 +931,7 @@ def test_a_companion_cannot_cross_before_their_patient(plan: Planner, coordinato
     batch = plan.confirmed(plan.case(companions=1))
 
     with pytest.raises(DomainError, match="cannot cross before or without their patient"):
-        services.mark_member_crossed(_companion(batch), actor=coordinator)
+        services.mark_member_crossed(_companion(batch), actor=coordinator, at=CROSSING_TIME)
 
     assert _companion(batch).active
     assert not Movement.objects.exists()
@@ -945,7 +945,7 @@ def test_nobody_crosses_on_a_closed_day(
     crossing_day.save()
 
     with pytest.raises(CrossingDayClosed):
-        services.mark_member_crossed(_patient(batch), actor=coordinator)
+        services.mark_member_crossed(_patient(batch), actor=coordinator, at=CROSSING_TIME)
 
     assert _patient(batch).active
     assert not Movement.objects.exists()
@@ -959,7 +959,7 @@ def test_nobody_crosses_without_clearance(plan: Planner, coordinator: User) -> N
     plan.confirm(batch)
 
     with pytest.raises(NotCleared, match="is not cleared"):
-        services.mark_member_crossed(_patient(batch), actor=coordinator)
+        services.mark_member_crossed(_patient(batch), actor=coordinator, at=CROSSING_TIME)
 
     assert not Movement.objects.exists()
 
@@ -970,7 +970,7 @@ def test_nobody_crosses_from_a_batch_without_confirmed_coordination(
     batch = plan.cleared(plan.case())
 
     with pytest.raises(TransitionNotAllowed, match="'cleared'"):
-        services.mark_member_crossed(_patient(batch), actor=coordinator)
+        services.mark_member_crossed(_patient(batch), actor=coordinator, at=CROSSING_TIME)
 
 
 def test_when_the_patient_dies_the_companions_place_ends_too(
@@ -986,7 +986,7 @@ def test_when_the_patient_dies_the_companions_place_ends_too(
     assert _patient(batch).outcome == Outcome.DIED
     assert services.seats_taken(plan.crossing, CROSSING_DATE, Direction.OUT) == 0
     with pytest.raises(DomainError, match="no longer on this batch"):
-        services.mark_member_crossed(companion, actor=coordinator)
+        services.mark_member_crossed(companion, actor=coordinator, at=CROSSING_TIME)
 
 
 def test_a_patient_turned_back_is_logged_and_their_companions_released(
@@ -1026,7 +1026,7 @@ def test_a_patient_who_does_not_come_is_requeued_with_their_companions_released(
     case = plan.case(companions=1)
     batch = plan.confirmed(case)
 
-    services.mark_member_no_show(_patient(batch), actor=coordinator)
+    services.mark_member_no_show(_patient(batch), actor=coordinator, at=CROSSING_TIME)
 
     assert [(m.active, m.outcome) for m in _members(batch)] == [
         (False, Outcome.NO_SHOW),
@@ -1435,3 +1435,12 @@ def test_several_answers_are_recorded_in_seat_order_all_or_none(
         services.record_clearances(
             fresh, {other.pk: Clearance.CLEARED}, party=plan.authority, actor=coordinator
         )
+
+
+def test_nobody_is_marked_crossed_ahead_of_the_batchs_day(plan: Planner, coordinator: User) -> None:
+    batch = plan.confirmed(plan.case())
+    the_day_before = at_local(CROSSING_DATE - datetime.timedelta(days=1), 11)
+
+    with pytest.raises(DomainError, match="travels on 2026-02-10"):
+        services.mark_member_crossed(_patient(batch), actor=coordinator, at=the_day_before)
+    assert not Movement.objects.exists()

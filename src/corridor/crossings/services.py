@@ -998,15 +998,25 @@ def _lock_batch_then_member(member: BatchMember) -> tuple[Batch, BatchMember]:
 
 
 def _require_travelling(
-    member: BatchMember, batch: Batch, action: str
+    member: BatchMember, batch: Batch, action: str, *, on: datetime.date
 ) -> tuple[Batch, CrossingDay]:
-    """Check that the (locked) batch is travelling on an open day and the member still on it."""
+    """Check that the (locked) batch travels on `on`, an open day, and the member is on it."""
     if batch.status not in TRAVELLING_STATUSES:
         raise TransitionNotAllowed(
             _("Batch %(number)s") % {"number": batch.number},
             batch.status,
             action,
             TRAVELLING_STATUSES,
+        )
+    if on != batch.planned_date:
+        # An outcome is what happened at the crossing on the batch's day, never ahead of it.
+        raise DomainError(
+            _("Batch %(number)s travels on %(date)s: nothing can be recorded for it on %(on)s.")
+            % {
+                "number": batch.number,
+                "date": batch.planned_date.isoformat(),
+                "on": on.isoformat(),
+            }
         )
     day = crossing_day(batch.crossing, batch.planned_date)
     _require_open(batch.crossing, day)
@@ -1068,7 +1078,7 @@ def mark_member_crossed(
     now = _now(at)
     with transaction.atomic():
         batch, member = _lock_batch_then_member(member)
-        batch, _day = _require_travelling(member, batch, "crossed")
+        batch, _day = _require_travelling(member, batch, "crossed", on=timezone.localdate(now))
         if member.clearance != Clearance.CLEARED or member.needs_reconfirmation:
             raise NotCleared(
                 _("%(person)s is not cleared (%(clearance)s) and cannot cross.")
@@ -1108,7 +1118,7 @@ def mark_member_turned_back(
     now = _now(at)
     with transaction.atomic():
         batch, member = _lock_batch_then_member(member)
-        batch, _day = _require_travelling(member, batch, "turned_back")
+        batch, _day = _require_travelling(member, batch, "turned_back", on=timezone.localdate(now))
         end_membership(member, Outcome.TURNED_BACK, actor=actor, at=now)
         _write_movement(
             member, batch, MovementOutcome.TURNED_BACK, actor=actor, at=now, note=reason
@@ -1129,7 +1139,7 @@ def mark_member_no_show(
     now = _now(at)
     with transaction.atomic():
         batch, member = _lock_batch_then_member(member)
-        _require_travelling(member, batch, "no_show")
+        _require_travelling(member, batch, "no_show", on=timezone.localdate(now))
         end_membership(member, Outcome.NO_SHOW, actor=actor, at=now)
         if member.role == MemberRole.PATIENT and member.case is not None:
             _release_companions(member, actor=actor, at=now)
