@@ -48,7 +48,7 @@ def test_an_analyst_reads_the_reports_right_to_left_on_a_phone(visit):
     assert "<5" in page.locator("#figures-heading ~ .chart-and-table").inner_text()
     # The page is no wider than the phone; wide tables and charts scroll inside their frames.
     assert not analyst.overflows()
-    chart = page.locator("svg.chart-svg").first.bounding_box()
-    assert chart and chart["width"] <= PHONE["width"]
+    frame = page.locator("figure.chart").first.bounding_box()
+    assert frame and frame["width"] <= PHONE["width"]
     assert analyst.accessibility_violations() == []
     analyst.screenshot("reports")
