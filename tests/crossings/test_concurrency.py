@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from corridor.accounts.models import User
+from corridor.cases import services as case_services
 from corridor.cases.models import Case
 from corridor.crossings import services
 from corridor.crossings.models import Batch, BatchMember, BatchStatus, CrossingDay, Direction
@@ -216,3 +217,25 @@ def test_a_check_in_and_a_crossing_of_the_same_person_at_once_never_deadlock(
     assert any(isinstance(r, BatchMember) for r in results), results
     member.refresh_from_db()
     assert member.outcome == "crossed"
+
+
+@pytest.mark.parametrize(
+    "close",
+    [
+        lambda case, actor: case_services.record_death(case, actor=actor, at=CROSSING_TIME),
+        lambda case, actor: case_services.withdraw_case(
+            case, actor=actor, reason="went abroad another way", at=CROSSING_TIME
+        ),
+    ],
+    ids=["death", "withdrawal"],
+)
+def test_closing_a_case_on_a_batch_locks_the_batch_before_the_case(
+    plan: Planner, close: Callable[[Case, User], Any]
+) -> None:
+    case = plan.case(companions=1)
+    plan.confirmed(case)
+
+    tables = _locked_tables(lambda: close(case, plan.coordinator))
+
+    assert tables[0] == "crossings_batch", tables
+    assert tables.index("crossings_batch") < tables.index("cases_case"), tables

@@ -270,12 +270,22 @@ def _end_memberships(case: Case, outcome: str, *, actor: Any, at: datetime.datet
     return ended
 
 
+def _lock_batches_of(case: Case) -> None:
+    """Lock the batches the case's people are on, before the case: the crossing's services lock
+    a batch, then its member, then the case, and one order everywhere means no deadlock."""
+    from corridor.crossings.models import Batch, BatchMember
+
+    on = BatchMember.objects.filter(case=case, active=True).values("batch_id")
+    list(Batch.objects.select_for_update().filter(pk__in=on).order_by("pk").values_list("pk"))
+
+
 def record_death(
     case: Case, *, actor: Any, on: datetime.date | None = None, at: datetime.datetime | None = None
 ) -> Case:
     """The patient died while waiting: the case closes and any batch places are released."""
     now = at or clock.now()
     with transaction.atomic():
+        _lock_batches_of(case)
         case = _move(
             case,
             CaseStatus.DIED,
@@ -294,6 +304,7 @@ def withdraw_case(
     """The patient or the referring party withdraws the case; batch places are released."""
     now = at or clock.now()
     with transaction.atomic():
+        _lock_batches_of(case)
         case = _move(
             case,
             CaseStatus.WITHDRAWN,
