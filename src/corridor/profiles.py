@@ -248,6 +248,22 @@ def suppress_total(parts: Iterable[int], threshold: int, total: int | None = Non
     return value
 
 
+def suppress_margin(counts: list[int], threshold: int) -> list[int | str]:
+    """The counts of one breakdown for publication, with secondary suppression.
+
+    Counts below the threshold show as '<threshold'. When exactly one is hidden, the next
+    smallest is withheld too: the breakdown's total, known from another breakdown of the same
+    people, less the counts shown would otherwise give the hidden one away.
+    """
+    shown: list[int | str] = [suppress(count, threshold) for count in counts]
+    hidden = [i for i, count in enumerate(counts) if count < threshold]
+    if len(hidden) == 1 and len(counts) > 1:
+        others = [i for i in range(len(counts)) if i not in hidden]
+        smallest = min(others, key=lambda i: counts[i])
+        shown[smallest] = withheld()
+    return shown
+
+
 # Counts of people in the situation's data; quotas and dates are not counts of people.
 PEOPLE_COUNTS = frozenset(
     {

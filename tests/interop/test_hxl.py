@@ -102,9 +102,18 @@ def test_waiting_by_urgency_and_category_and_deaths_are_suppressed_below_the_thr
         for row in rows
         if row["#status"] == "died_while_waiting"
     }
-    assert waiting_by_urgency == {"critical": "6", "stable": "<5"}
-    assert waiting_by_category == {"cancer": "<5", "trauma": "6"}
+    # One hidden cell in a breakdown would be its total less the others: the next smallest goes too.
+    assert waiting_by_urgency == {"critical": "withheld", "stable": "<5"}
+    assert waiting_by_category == {"cancer": "<5", "trauma": "withheld"}
     assert deaths == {"critical": "<5"}
+
+
+def test_a_breakdown_with_one_small_cell_withholds_the_next_smallest_only():
+    from corridor.profiles import suppress_margin
+
+    assert suppress_margin([40, 3, 12, 9], 5) == [40, "<5", 12, "withheld"]
+    assert suppress_margin([40, 3, 2, 9], 5) == [40, "<5", "<5", 9]
+    assert suppress_margin([40, 12], 5) == [40, 12]
 
 
 def test_no_personal_data_reaches_the_aggregates(figures):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from corridor import clock
 from corridor.exports import record_share
-from corridor.profiles import suppress
+from corridor.profiles import suppress, suppress_margin
 
 
 @dataclass(frozen=True)
@@ -79,50 +79,39 @@ def hxl_rows(threshold: int, *, org: str = "", today: datetime.date) -> list[dic
         )
     as_of = today.isoformat()
     waiting = Case.objects.waiting()
-    for urgency, count in (
-        waiting.values_list("urgency__code").annotate(n=Count("id")).order_by("urgency__rank")
-    ):
-        rows.append(
-            {
-                **blank,
-                "date": as_of,
-                "status": WAITING,
-                "urgency": urgency,
-                "waiting": suppress(int(count), threshold),
-                "org": org,
-            }
-        )
-    for category, count in (
-        waiting.values_list("clinical_category")
-        .annotate(n=Count("id"))
-        .order_by("clinical_category")
-    ):
-        rows.append(
-            {
-                **blank,
-                "date": as_of,
-                "status": WAITING,
-                "clinical_category": category,
-                "waiting": suppress(int(count), threshold),
-                "org": org,
-            }
-        )
-    for urgency, count in (
-        Case.objects.filter(status=CaseStatus.DIED)
-        .values_list("urgency__code")
-        .annotate(n=Count("id"))
-        .order_by("urgency__rank")
-    ):
-        rows.append(
-            {
-                **blank,
-                "date": as_of,
-                "status": DIED_WHILE_WAITING,
-                "urgency": urgency,
-                "died": suppress(int(count), threshold),
-                "org": org,
-            }
-        )
+    # The urgency and category breakdowns count the same people (and deaths one more time), so
+    # each is published with secondary suppression: no total less the others reveals a cell.
+    breakdowns = [
+        (
+            WAITING,
+            "urgency",
+            "waiting",
+            waiting.values_list("urgency__code").annotate(n=Count("id")).order_by("urgency__rank"),
+        ),
+        (
+            WAITING,
+            "clinical_category",
+            "waiting",
+            waiting.values_list("clinical_category")
+            .annotate(n=Count("id"))
+            .order_by("clinical_category"),
+        ),
+        (
+            DIED_WHILE_WAITING,
+            "urgency",
+            "died",
+            Case.objects.filter(status=CaseStatus.DIED)
+            .values_list("urgency__code")
+            .annotate(n=Count("id"))
+            .order_by("urgency__rank"),
+        ),
+    ]
+    for status, key, column, counts in breakdowns:
+        labels, values = zip(*counts, strict=True) if counts else ((), ())
+        for label, shown in zip(labels, suppress_margin(list(values), threshold), strict=True):
+            rows.append(
+                {**blank, "date": as_of, "status": status, key: label, column: shown, "org": org}
+            )
     return rows
 
 
